@@ -1,0 +1,33 @@
+import * as path from 'node:path';
+import { generatePolicies } from '../src/engine';
+import { booleanOption, checkOptions, phasesOption, stringOption, type Command } from '../src/invocation';
+import { usageError } from '../src/errors';
+import { explainStatements, formatExplanation } from '../src/outputs/explain';
+
+export const explain: Command = {
+  name: 'explain',
+  summary: 'say why each statement, action or resource is in the policy',
+  usage: 'explain [TERM] [--phases LIST] [--env NAME] [--json]',
+  options: {
+    phases: 'LIST  as for generate',
+    env: 'NAME  as for generate',
+    json: 'print the explanation as JSON',
+  },
+  async run(invocation, { io, cwd }) {
+    checkOptions(invocation, explain);
+    if (invocation.args.length > 1)
+      throw usageError('explain takes at most one TERM.', 'Quote a term with spaces.');
+    const result = await generatePolicies({
+      projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
+      phases: phasesOption(invocation),
+      envName: stringOption(invocation, 'env'),
+    });
+    const statements = explainStatements(result, invocation.args[0]);
+    io.out(
+      booleanOption(invocation, 'json')
+        ? `${JSON.stringify({ statements })}\n`
+        : formatExplanation(statements),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/**
+ * The standalone bin, `amplify-least-privilege <command>`, for CI pipelines without the
+ * Amplify CLI. Same commands as the plugin; --project-dir chooses the project.
+ */
+import { parseArgs } from 'node:util';
+import { runCommand } from '../commands/index';
+import { LeastPrivilegeError, usageError } from './errors';
+import type { Invocation } from './invocation';
+
+const OPTIONS = {
+  'project-dir': { type: 'string' },
+  out: { type: 'string' },
+  phases: { type: 'string' },
+  env: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  yes: { type: 'boolean', short: 'y' },
+} as const;
+
+export function parseInvocation(argv: readonly string[]): Invocation {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError(
+      (err as Error).message,
+      'Run `amplify-least-privilege help` for the commands and options.',
+    );
+  }
+  const [command, ...args] = parsed.positionals;
+  return { command, args, options: parsed.values };
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const io = {
+    out: (text: string): void => void process.stdout.write(text),
+    err: (text: string): void => void process.stderr.write(text),
+  };
+  try {
+    return await runCommand(parseInvocation(argv), { io, cwd: process.cwd() }, 'amplify-least-privilege');
+  } catch (err) {
+    if (err instanceof LeastPrivilegeError) {
+      io.err(`error: ${err.message}\n${err.resolution}\n`);
+      return err.exitCode;
+    }
+    io.err(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { projectError } from '../errors';
+
+/** Reads a JSON file; undefined when it does not exist, a project error when it is not valid JSON. */
+export function readJsonIfExists(file: string, rootDir?: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw projectError(
+      `Cannot read ${shown(file, rootDir)}: ${(err as Error).message}`,
+      'Check the file permissions.',
+      err,
+    );
+  }
+  try {
+    return JSON.parse(stripBom(text));
+  } catch (err) {
+    throw projectError(
+      `${shown(file, rootDir)} is not valid JSON: ${(err as Error).message}`,
+      'Fix the file (the Amplify CLI writes it; `git diff` shows recent edits).',
+      err,
+    );
+  }
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export const asRecord = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+export const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 ? value : undefined;
+
+const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+const shown = (file: string, rootDir?: string): string => (rootDir ? path.relative(rootDir, file) : file);

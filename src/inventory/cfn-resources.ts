@@ -1,0 +1,108 @@
+import type { CfnResource } from '../model';
+import type { ResourceNames } from '../requirements/catalog';
+import { asRecord, isRecord } from '../discovery/read-files';
+import { evaluateCondition, resolvePatterns, type ResolveScope } from './intrinsics';
+import type { CfnTemplate } from './parse-template';
+
+/** Properties whose ARNs are what the deployed resource may access, not what the deployer touches. */
+const POLICY_PROPERTIES = new Set([
+  'PolicyDocument',
+  'AssumeRolePolicyDocument',
+  'Policies',
+  'ManagedPolicyArns',
+]);
+
+export interface TemplateScope extends ResolveScope {
+  /** Pattern for names CloudFormation generates in this stack (cut stack name + `*`). */
+  readonly generatedName: string;
+}
+
+/**
+ * The resources of one template, with what the policy needs to know about each: type, the
+ * properties present, resolved names, literal ARNs it points at and, for roles, who may assume them.
+ * Resources whose `Condition` is known to be false are left out.
+ */
+export function extractCfnResources(
+  template: CfnTemplate,
+  file: string,
+  scope: TemplateScope,
+  names: ResourceNames,
+): CfnResource[] {
+  const resources: CfnResource[] = [];
+  for (const [logicalId, value] of Object.entries(template.Resources)) {
+    const resource = asRecord(value);
+    if (typeof resource.Type !== 'string') continue;
+    if (typeof resource.Condition === 'string' && evaluateCondition(resource.Condition, scope) === false)
+      continue;
+    const properties = asRecord(resource.Properties);
+    resources.push({
+      logicalId,
+      type: resource.Type,
+      template: file,
+      propertyNames: Object.keys(properties).sort(),
+      names: physicalNames(resource.Type, properties, scope, names),
+      referencedArns: referencedArns(properties, scope),
+      trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
+    });
+  }
+  return resources;
+}
+
+/** Name patterns of the physical resource; CloudFormation's generated pattern when the template sets none. */
+export function physicalNames(
+  type: string,
+  properties: Record<string, unknown>,
+  scope: TemplateScope,
+  names: ResourceNames,
+): string[] {
+  const rule = names.types[type];
+  if (!rule) return [];
+  if (rule.nestedStack) return [`${scope.stackName}-*`.replace(/\*+/g, '*')];
+  const declared =
+    rule.nameProperty && properties[rule.nameProperty] !== undefined
+      ? resolvePatterns(properties[rule.nameProperty], scope)
+      : [];
+  const usable = declared.filter((name) => name !== '*' && name !== '');
+  const result = usable.length > 0 ? usable : [scope.generatedName];
+  return rule.lowercase ? result.map((name) => name.toLowerCase()) : result;
+}
+
+function referencedArns(properties: Record<string, unknown>, scope: ResolveScope): string[] {
+  const found = new Set<string>();
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 30) return;
+    if (typeof value === 'string') {
+      if (value.startsWith('arn:')) found.add(value);
+    } else if (Array.isArray(value)) {
+      value.forEach((item) => visit(item, depth + 1));
+    } else if (isRecord(value)) {
+      const keys = Object.keys(value);
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
+        for (const resolved of resolvePatterns(value, scope))
+          if (resolved.startsWith('arn:')) found.add(resolved);
+        return;
+      }
+      for (const [key, child] of Object.entries(value))
+        if (!POLICY_PROPERTIES.has(key)) visit(child, depth + 1);
+    }
+  };
+  visit(properties, 0);
+  return [...found].filter((arn) => arn !== 'arn:*').sort();
+}
+
+function trustedServices(properties: Record<string, unknown>, scope: ResolveScope): string[] {
+  const services = new Set<string>();
+  const statements = asRecord(properties.AssumeRolePolicyDocument).Statement;
+  for (const statement of Array.isArray(statements) ? statements : [statements]) {
+    const principal = asRecord(asRecord(statement).Principal);
+    for (const key of ['Service', 'Federated']) {
+      const values = Array.isArray(principal[key]) ? (principal[key] as unknown[]) : [principal[key]];
+      for (const value of values) {
+        if (value === undefined) continue;
+        for (const service of resolvePatterns(value, scope))
+          if (service.endsWith('.amazonaws.com')) services.add(service);
+      }
+    }
+  }
+  return [...services].sort();
+}

@@ -1,0 +1,172 @@
+import { isRecord } from '../discovery/read-files';
+
+/**
+ * Resolves CloudFormation values (with intrinsic functions) to string patterns, for ARNs:
+ * what is known (parameters, env, region, conditions) is filled in, anything else becomes `*`.
+ * A value may resolve to several alternatives (an `Fn::If` on an unknown condition).
+ */
+export interface ResolveScope {
+  /** Parameter values known before deployment (parameters.json, env, defaults). */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** The template's `Conditions` section. */
+  readonly conditions: Readonly<Record<string, unknown>>;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly partition: string;
+  /** Pattern of the stack's own name (`AWS::StackName`). */
+  readonly stackName: string;
+}
+
+/** More alternatives than this collapse into `*` (a name built from many unknown conditions). */
+const MAX_ALTERNATIVES = 16;
+const UNKNOWN = '*';
+
+export function resolvePatterns(value: unknown, scope: ResolveScope): string[] {
+  return unique(resolve(value, scope, 0).map(collapseWildcards));
+}
+
+function resolve(value: unknown, scope: ResolveScope, depth: number): string[] {
+  if (depth > 20) return [UNKNOWN];
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'number' || typeof value === 'boolean') return [String(value)];
+  if (!isRecord(value)) return [UNKNOWN];
+  const [fn, arg] = Object.entries(value)[0] ?? [];
+  switch (fn) {
+    case 'Ref':
+      return typeof arg === 'string' ? refValue(arg, scope) : [UNKNOWN];
+    case 'Fn::Join':
+      return join(arg, scope, depth);
+    case 'Fn::Sub':
+      return sub(arg, scope, depth);
+    case 'Fn::If':
+      return ifValue(arg, scope, depth);
+    case 'Fn::Select':
+      return select(arg, scope, depth);
+    default:
+      return [UNKNOWN];
+  }
+}
+
+function refValue(name: string, scope: ResolveScope): string[] {
+  switch (name) {
+    case 'AWS::Region':
+      return [scope.region ?? UNKNOWN];
+    case 'AWS::AccountId':
+      return [scope.accountId ?? UNKNOWN];
+    case 'AWS::Partition':
+      return [scope.partition];
+    case 'AWS::StackName':
+      return [scope.stackName];
+    case 'AWS::URLSuffix':
+      return ['amazonaws.com'];
+    case 'AWS::NoValue':
+      return [];
+    default:
+      return [scope.parameters[name] ?? UNKNOWN];
+  }
+}
+
+function join(arg: unknown, scope: ResolveScope, depth: number): string[] {
+  if (!Array.isArray(arg) || typeof arg[0] !== 'string') return [UNKNOWN];
+  const items = resolveList(arg[1], scope, depth);
+  if (!items) return [UNKNOWN];
+  return product(items).map((parts) => parts.join(arg[0] as string));
+}
+
+/** Each element's alternatives, for a literal list or `Fn::Split`; undefined when the list is unknown. */
+function resolveList(value: unknown, scope: ResolveScope, depth: number): string[][] | undefined {
+  if (Array.isArray(value)) return value.map((item) => resolve(item, scope, depth + 1));
+  if (isRecord(value) && Array.isArray(value['Fn::Split'])) {
+    const [delimiter, source] = value['Fn::Split'] as unknown[];
+    const sources = resolve(source, scope, depth + 1);
+    if (typeof delimiter !== 'string' || sources.length !== 1 || sources[0].includes(UNKNOWN))
+      return undefined;
+    return sources[0].split(delimiter).map((part) => [part]);
+  }
+  return undefined;
+}
+
+function select(arg: unknown, scope: ResolveScope, depth: number): string[] {
+  if (!Array.isArray(arg)) return [UNKNOWN];
+  const index = Number(resolve(arg[0], scope, depth + 1)[0]);
+  const items = resolveList(arg[1], scope, depth);
+  return items && Number.isInteger(index) && items[index] ? items[index] : [UNKNOWN];
+}
+
+function sub(arg: unknown, scope: ResolveScope, depth: number): string[] {
+  const [template, variables] = Array.isArray(arg) ? arg : [arg, {}];
+  if (typeof template !== 'string') return [UNKNOWN];
+  const vars = isRecord(variables) ? variables : {};
+  let results = [''];
+  const pattern = /\$\{([^}]*)\}/g;
+  let last = 0;
+  for (let match = pattern.exec(template); match; match = pattern.exec(template)) {
+    const literal = template.slice(last, match.index);
+    const name = match[1];
+    const values = name.startsWith('!')
+      ? [`\${${name.slice(1)}}`]
+      : name in vars
+        ? resolve(vars[name], scope, depth + 1)
+        : name.includes('.')
+          ? [UNKNOWN]
+          : refValue(name, scope);
+    results = results.flatMap((prefix) => (values.length ? values : ['']).map((v) => prefix + literal + v));
+    last = match.index + match[0].length;
+  }
+  return capped(results.map((prefix) => prefix + template.slice(last)));
+}
+
+function ifValue(arg: unknown, scope: ResolveScope, depth: number): string[] {
+  if (!Array.isArray(arg) || typeof arg[0] !== 'string') return [UNKNOWN];
+  const outcome = evaluateCondition(arg[0], scope);
+  if (outcome === true) return resolve(arg[1], scope, depth + 1);
+  if (outcome === false) return resolve(arg[2], scope, depth + 1);
+  return capped([...resolve(arg[1], scope, depth + 1), ...resolve(arg[2], scope, depth + 1)]);
+}
+
+/** true/false when the condition depends only on known values; undefined otherwise. */
+export function evaluateCondition(name: string, scope: ResolveScope, depth = 0): boolean | undefined {
+  return evaluateExpression(scope.conditions[name], scope, depth + 1);
+}
+
+function evaluateExpression(expression: unknown, scope: ResolveScope, depth: number): boolean | undefined {
+  if (depth > 20 || !isRecord(expression)) return undefined;
+  const [fn, arg] = Object.entries(expression)[0] ?? [];
+  const args = Array.isArray(arg) ? arg : [];
+  switch (fn) {
+    case 'Condition':
+      return typeof arg === 'string' ? evaluateCondition(arg, scope, depth) : undefined;
+    case 'Fn::Equals': {
+      const [a, b] = args.map((item) => resolve(item, scope, depth));
+      if (a?.length !== 1 || b?.length !== 1 || a[0].includes(UNKNOWN) || b[0].includes(UNKNOWN))
+        return undefined;
+      return a[0] === b[0];
+    }
+    case 'Fn::Not': {
+      const inner = evaluateExpression(args[0], scope, depth + 1);
+      return inner === undefined ? undefined : !inner;
+    }
+    case 'Fn::And':
+    case 'Fn::Or': {
+      const values = args.map((item) => evaluateExpression(item, scope, depth + 1));
+      const decisive = fn === 'Fn::And' ? false : true;
+      if (values.includes(decisive)) return decisive;
+      return values.includes(undefined) ? undefined : !decisive;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function product(lists: string[][]): string[][] {
+  let results: string[][] = [[]];
+  for (const list of lists) {
+    results = results.flatMap((prefix) => list.map((item) => [...prefix, item]));
+    if (results.length > MAX_ALTERNATIVES) return [[UNKNOWN]];
+  }
+  return results;
+}
+
+const capped = (values: string[]): string[] => (values.length > MAX_ALTERNATIVES ? [UNKNOWN] : values);
+const collapseWildcards = (value: string): string => value.replace(/\*+/g, '*');
+const unique = (values: string[]): string[] => [...new Set(values)];

@@ -1,0 +1,89 @@
+import { ALL_PHASES, type Phase } from './model';
+import { usageError } from './errors';
+
+/**
+ * A command invocation, the same whether it comes from the Amplify CLI (context.input) or
+ * from the standalone bin (argv): the command, its positional arguments and its options.
+ */
+export interface Invocation {
+  readonly command?: string;
+  readonly args: readonly string[];
+  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+export interface CommandIo {
+  /** Results (policy JSON, explanations). */
+  out(text: string): void;
+  /** Progress, warnings and errors. */
+  err(text: string): void;
+}
+
+export interface CommandEnv {
+  readonly io: CommandIo;
+  /** Where the project search starts when --project-dir is not given. */
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  /** Option name → help text. */
+  readonly options: Readonly<Record<string, string>>;
+  run(invocation: Invocation, env: CommandEnv): Promise<number>;
+}
+
+/** Options every command accepts. */
+export const COMMON_OPTIONS: Readonly<Record<string, string>> = {
+  'project-dir': 'DIR  the Amplify project (default: the current folder, walking up to the project root)',
+  help: 'show help',
+};
+
+/** Rejects options the command does not know, and `--k=v` (the Amplify CLI does not split it). */
+export function checkOptions(invocation: Invocation, command: Command): void {
+  for (const key of Object.keys(invocation.options)) {
+    if (key.includes('=')) {
+      const [name] = key.split('=');
+      throw usageError(
+        `Write --${name} VALUE, not --${key}.`,
+        `The Amplify CLI passes --${key} as one option name; separate the value with a space.`,
+      );
+    }
+    if (!(key in command.options) && !(key in COMMON_OPTIONS) && key !== 'yes' && key !== 'y') {
+      throw usageError(
+        `Unknown option --${key} for ${command.name}.`,
+        `Run \`amplify least-privilege help\` for the options of ${command.name}.`,
+      );
+    }
+  }
+}
+
+export function stringOption(invocation: Invocation, name: string): string | undefined {
+  const value = invocation.options[name];
+  if (value === undefined || value === false) return undefined;
+  if (value === true || value === '') throw usageError(`--${name} needs a value.`, `Write --${name} VALUE.`);
+  return value;
+}
+
+export const booleanOption = (invocation: Invocation, name: string): boolean => {
+  const value = invocation.options[name];
+  return value === true || value === 'true';
+};
+
+/** `--phases push,init`: known phases, no duplicates; default push. */
+export function phasesOption(invocation: Invocation): Phase[] {
+  const value = stringOption(invocation, 'phases');
+  if (value === undefined) return ['push'];
+  const phases = value
+    .split(',')
+    .map((phase) => phase.trim())
+    .filter(Boolean);
+  const unknown = phases.filter((phase) => !ALL_PHASES.includes(phase as Phase));
+  if (phases.length === 0 || unknown.length > 0) {
+    throw usageError(
+      `Unknown phase ${unknown.join(', ') || '(none)'} in --phases.`,
+      `Use a comma list of ${ALL_PHASES.join(', ')}.`,
+    );
+  }
+  return ALL_PHASES.filter((phase) => phases.includes(phase));
+}

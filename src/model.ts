@@ -1,0 +1,112 @@
+/**
+ * Plain data shapes that travel along the flow:
+ * project files → ProjectContext → Inventory → Requirement[] → PolicyDocument[] → outputs.
+ * Everything here is serialisable; no classes, no behaviour.
+ */
+
+/** What the policy is for. `push` also covers `amplify pull` and `amplify status` of the current env. */
+export type Phase = 'push' | 'init' | 'delete';
+export const ALL_PHASES: readonly Phase[] = ['push', 'init', 'delete'];
+
+/** Who and where: everything about the project that is not a resource. Missing values stay undefined. */
+export interface ProjectContext {
+  /** Absolute path of the folder that holds `amplify/`. */
+  readonly rootDir: string;
+  readonly projectName?: string;
+  readonly envName?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  readonly rootStackName?: string;
+  readonly deploymentBucket?: string;
+  readonly appId?: string;
+  /** Roles of the identity pool, created by the root stack. */
+  readonly authRoleName?: string;
+  readonly unauthRoleName?: string;
+  readonly permissionsBoundaryArn?: string;
+  /** `javascript`, `ios`, `android`, `flutter` (project-config.json). */
+  readonly frontend?: string;
+  /** Every env named in team-provider-info.json. */
+  readonly envNames: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** One resource declared in a CloudFormation template of the project. */
+export interface CfnResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** Template path relative to the project root, or `data:<file>` for types taken from known templates. */
+  readonly template: string;
+  /** Property names present on the resource (top level). */
+  readonly propertyNames: readonly string[];
+  /** Resolved name patterns of the physical resource (from its name property), `*` where unknown. */
+  readonly names: readonly string[];
+  /** ARNs written literally (after resolving intrinsics) in the resource's properties, outside policy documents. */
+  readonly referencedArns: readonly string[];
+  /** Services a role can be assumed by (AWS::IAM::Role only). */
+  readonly trustedServices: readonly string[];
+}
+
+/** One entry of backend-config.json (or of the root stack). */
+export interface InventoryResource {
+  readonly category: string;
+  readonly service: string;
+  readonly name: string;
+  readonly imported: boolean;
+  readonly templateFiles: readonly string[];
+  /** Where `cfnResources` came from. */
+  readonly typesFrom: 'templates' | 'known-template' | 'none';
+  readonly cfnResources: readonly CfnResource[];
+}
+
+export interface Inventory {
+  /** The root stack first, then backend-config order. */
+  readonly resources: readonly InventoryResource[];
+  /** Project features that switch on CLI calls (see data/cli-calls.json `when.features`). */
+  readonly features: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** A condition block exactly as it appears in an IAM statement. */
+export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+
+/** Why an action is in the policy. */
+export interface Reason {
+  /** `cli` (the Amplify CLI calls it itself) or `cloudformation` (a resource handler needs it). */
+  readonly via: 'cli' | 'cloudformation';
+  /** `category/resource` or `root stack`. */
+  readonly resource: string;
+  /** CloudFormation type (handler permissions) or the CLI step. */
+  readonly detail: string;
+  /** Data file the knowledge comes from. */
+  readonly source: string;
+}
+
+/** One permission the deployment needs: flat, one action, one resource pattern. */
+export interface Requirement {
+  readonly action: string;
+  /** ARN pattern; undefined: scope it from the action's IAM resource types and the project's names. */
+  readonly resource?: string;
+  readonly condition?: ConditionBlock;
+  readonly phase: Phase;
+  readonly reason: Reason;
+}
+
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+  readonly Condition?: ConditionBlock;
+}
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly Statement[];
+}
+
+export interface NamedPolicy {
+  readonly name: string;
+  readonly document: PolicyDocument;
+  /** IAM's count: the minified JSON length. */
+  readonly characters: number;
+}

@@ -1,0 +1,101 @@
+import type { GenerateResult } from '../engine';
+import type { Statement } from '../model';
+import { covers } from '../policy/arn-patterns';
+import type { ScopedRequirement } from '../policy/scope';
+import { conditionKey } from '../policy/statements';
+
+export interface ExplainedAction {
+  readonly action: string;
+  /** True when IAM has no resource type for the action, so it can only be granted on `*`. */
+  readonly wildcardOnly: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface ExplainedStatement {
+  readonly policy: string;
+  readonly sid: string;
+  readonly resources: readonly string[];
+  readonly condition?: string;
+  readonly actions: readonly ExplainedAction[];
+}
+
+/**
+ * For every statement (or those whose actions or resources match `term`, a case-insensitive
+ * substring with `*` wildcards), which resources and phases need each action and why.
+ */
+export function explainStatements(result: GenerateResult, term?: string): ExplainedStatement[] {
+  const matcher = term ? termMatcher(term) : undefined;
+  const explained: ExplainedStatement[] = [];
+  for (const policy of result.policies) {
+    for (const statement of policy.document.Statement) {
+      const resourceMatch = !matcher || statement.Resource.some(matcher);
+      const actions = resourceMatch || !matcher ? statement.Action : statement.Action.filter(matcher);
+      if (actions.length === 0) continue;
+      const origins = originsOf(statement, result.requirements);
+      explained.push({
+        policy: policy.name,
+        sid: statement.Sid ?? '',
+        resources: statement.Resource,
+        condition: statement.Condition ? JSON.stringify(statement.Condition) : undefined,
+        actions: actions.map((action) => ({
+          action,
+          wildcardOnly: (result.iam.action(action)?.resourceTypes.length ?? 0) === 0,
+          reasons: reasonsFor(origins.filter((r) => r.action === action)),
+        })),
+      });
+    }
+  }
+  return explained;
+}
+
+export function formatExplanation(statements: readonly ExplainedStatement[]): string {
+  if (statements.length === 0) return 'No statement matches.\n';
+  const lines: string[] = [];
+  for (const s of statements) {
+    lines.push(`${s.policy} / ${s.sid}`);
+    lines.push(`  Resource: ${s.resources.join(', ')}`);
+    if (s.condition) lines.push(`  Condition: ${s.condition}`);
+    for (const action of s.actions) {
+      lines.push(
+        `  ${action.action}${action.wildcardOnly ? '  (IAM has no resource type for this action: Resource must be *)' : ''}`,
+      );
+      for (const reason of action.reasons) lines.push(`    - ${reason}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The requirements a statement grants: same condition, action listed, resource covered. */
+function originsOf(statement: Statement, requirements: readonly ScopedRequirement[]): ScopedRequirement[] {
+  const condition = conditionKey(statement.Condition);
+  return requirements.filter(
+    (r) =>
+      statement.Action.includes(r.action) &&
+      conditionKey(r.condition) === condition &&
+      statement.Resource.some((resource) => covers(resource, r.resource)),
+  );
+}
+
+/** One line per distinct reason, with the phases that need it. */
+function reasonsFor(requirements: readonly ScopedRequirement[]): string[] {
+  const phasesByReason = new Map<string, Set<string>>();
+  for (const r of requirements) {
+    const who =
+      r.reason.via === 'cli' ? 'the Amplify CLI calls it' : `CloudFormation, for ${r.reason.resource}`;
+    const line = `${who}: ${r.reason.detail} [${r.reason.source}]`;
+    const phases = phasesByReason.get(line) ?? new Set<string>();
+    phases.add(r.phase);
+    phasesByReason.set(line, phases);
+  }
+  return [...phasesByReason].map(([line, phases]) => `${[...phases].sort().join(',')}: ${line}`).sort();
+}
+
+function termMatcher(term: string): (value: string) => boolean {
+  const source = term
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
+  const pattern = new RegExp(source, 'i');
+  return (value) => pattern.test(value);
+}

@@ -1,0 +1,24 @@
+import type { GenerateResult } from '../engine';
+import { renderDocument } from '../policy/render';
+
+/** The `--json` shape other tools rely on: policies, resources, warnings (and document findings when any). */
+export function jsonReport(result: GenerateResult, files?: readonly string[]): Record<string, unknown> {
+  return {
+    policies: result.policies.map((policy, index) => ({
+      name: policy.name,
+      document: renderDocument(policy.document),
+      characters: policy.characters,
+      ...(files ? { file: files[index] } : {}),
+    })),
+    resources: result.inventory.resources.map((resource) => ({
+      category: resource.category,
+      service: resource.service,
+      name: resource.name,
+      resourceTypes: [...new Set(resource.cfnResources.map((c) => c.type))].sort(),
+      typesFrom: resource.typesFrom,
+    })),
+    phases: result.phases,
+    warnings: result.warnings,
+    ...(result.findings.length > 0 ? { findings: result.findings } : {}),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * ARN pattern helpers over the Service Authorization Reference's formats
+ * (`arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`).
+ * Patterns use IAM's `*` wildcard; all functions are pure.
+ */
+
+export interface PseudoValues {
+  readonly Partition: string;
+  readonly Region: string;
+  readonly Account: string;
+}
+
+const PSEUDO = new Set(['Partition', 'Region', 'Account']);
+const VARIABLE = /\$\{([^}]+)\}/g;
+
+/**
+ * Which names fill a format's first variable: the service plus the literal text before that
+ * variable. Formats that share it share names: `s3:::${BucketName}` and
+ * `s3:::${BucketName}/${ObjectName}`, or a layer and its versions.
+ */
+export function nameKey(format: string): string | undefined {
+  const parts = format.split(':');
+  const service = parts[2];
+  const resourcePart = parts.slice(5).join(':');
+  const match = /\$\{([^}]+)\}/.exec(resourcePart);
+  if (!service || !match || PSEUDO.has(match[1])) return undefined;
+  return `${service}|${resourcePart.slice(0, match.index)}`;
+}
+
+/** ARN patterns for a format: pseudo values filled in, the first variable by each name, the rest `*`. */
+export function buildArns(
+  format: string,
+  pseudo: PseudoValues,
+  names: readonly string[] | undefined,
+): string[] {
+  const withPseudo = format.replace(
+    /\$\{(Partition|Region|Account)\}/g,
+    (_, key: keyof PseudoValues) => pseudo[key],
+  );
+  const fills = names && names.length > 0 ? names : ['*'];
+  return fills.map((name) => {
+    let first = true;
+    return collapse(
+      withPseudo.replace(VARIABLE, (_, variable: string) => {
+        if (!first) return '*';
+        first = false;
+        return variable.endsWith('WithoutLeadingSlash') ? name.replace(/^\//, '') : name;
+      }),
+    );
+  });
+}
+
+/** A regular expression that accepts ARNs (or ARN patterns) of this format. */
+export function formatPattern(format: string): RegExp {
+  const source = format
+    .split(VARIABLE)
+    .map((piece, index) =>
+      index % 2 === 1 ? (piece === 'Partition' ? 'aws[-a-z]*|\\*' : '.*') : escape(piece),
+    )
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+const globs = new Map<string, RegExp>();
+const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
+
+function globRegExp(pattern: string): RegExp {
+  let regExp = globs.get(pattern);
+  if (!regExp) {
+    const source = pattern
+      .split('')
+      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : escape(char)))
+      .join('');
+    regExp = new RegExp(`^${source}$`);
+    globs.set(pattern, regExp);
+  }
+  return regExp;
+}
+
+/** True when every ARN `pattern` allows is also allowed by `wider` (IAM glob semantics, `*` and `?`). */
+export function covers(wider: string, pattern: string): boolean {
+  if (wider === pattern || wider === '*') return true;
+  return hasWildcard(wider) && globRegExp(wider).test(pattern);
+}
+
+/** Drops patterns another pattern of the list already covers; sorted. */
+export function withoutCovered(patterns: Iterable<string>): string[] {
+  const unique = [...new Set(patterns)].sort();
+  const wide = unique.filter(hasWildcard);
+  return unique.filter(
+    (pattern) =>
+      !wide.some((other) => other !== pattern && covers(other, pattern) && !covers(pattern, other)),
+  );
+}
+
+/** Longest common prefix of the patterns, cut back to the last `:` or `/`, plus `*`. */
+export function commonPrefixPattern(patterns: readonly string[]): string {
+  let prefix = patterns[0] ?? '';
+  for (const pattern of patterns) while (!pattern.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  const cut = Math.max(prefix.lastIndexOf(':'), prefix.lastIndexOf('/'));
+  return `${prefix.slice(0, cut + 1)}*`;
+}
+
+const collapse = (value: string): string => value.replace(/\*+/g, '*');
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,0 +1,63 @@
+import type { PolicyDocument } from '../model';
+import { formatPattern } from './arn-patterns';
+import type { IamReference } from './iam-reference';
+import { documentSize } from './render';
+import { MANAGED_POLICY_MAX_CHARACTERS } from './split';
+
+export type FindingKind = 'unknown-action' | 'resource-mismatch' | 'too-large' | 'duplicate-sid' | 'empty';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly message: string;
+}
+
+/**
+ * Checks documents against IAM's rules and the Service Authorization Reference: every action
+ * exists, every ARN pattern fits a resource type of its action (actions without resource
+ * types need `*`), every document fits the managed-policy size, Sids are unique. Returns
+ * findings; an empty list means valid.
+ */
+export function validateDocuments(documents: readonly PolicyDocument[], iam: IamReference): Finding[] {
+  const findings: Finding[] = [];
+  documents.forEach((document, index) => {
+    const label = `policy ${index + 1}`;
+    if (document.Statement.length === 0)
+      findings.push({ kind: 'empty', message: `${label} has no statement` });
+    const size = documentSize(document);
+    if (size > MANAGED_POLICY_MAX_CHARACTERS) {
+      findings.push({
+        kind: 'too-large',
+        message: `${label} has ${size} characters (limit ${MANAGED_POLICY_MAX_CHARACTERS})`,
+      });
+    }
+    const sids = document.Statement.map((s) => s.Sid).filter((sid): sid is string => sid !== undefined);
+    for (const sid of new Set(sids.filter((sid, i) => sids.indexOf(sid) !== i))) {
+      findings.push({ kind: 'duplicate-sid', message: `${label} repeats Sid ${sid}` });
+    }
+    for (const statement of document.Statement) {
+      for (const action of statement.Action) {
+        const info = iam.action(action);
+        if (!info) {
+          findings.push({ kind: 'unknown-action', message: `${action} is not an IAM action` });
+          continue;
+        }
+        const formats = info.resourceTypes.flatMap((type) => type.formats);
+        for (const resource of statement.Resource) {
+          if (resource === '*') continue;
+          if (formats.length === 0) {
+            findings.push({
+              kind: 'resource-mismatch',
+              message: `${action} supports no resource type but is granted on ${resource}`,
+            });
+          } else if (!formats.some((format) => formatPattern(format).test(resource))) {
+            findings.push({
+              kind: 'resource-mismatch',
+              message: `${resource} is not an ARN ${action} authorizes on`,
+            });
+          }
+        }
+      }
+    }
+  });
+  return findings;
+}

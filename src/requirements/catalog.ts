@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Phase } from '../model';
+
+/**
+ * Loads the permission knowledge in data/ (each file carries its own provenance).
+ * Files are read once, on first use.
+ */
+
+/** `when` of a data entry: every given field must match (any of its values). */
+export interface Predicate {
+  readonly categories?: readonly string[];
+  /** `category:service`. */
+  readonly services?: readonly string[];
+  readonly imported?: boolean;
+  readonly features?: readonly string[];
+}
+
+export interface CliCall {
+  readonly id: string;
+  readonly actions: readonly string[];
+  /** ARN template(s); absent: scoped from the action's IAM resource types. */
+  readonly resource?: string | readonly string[];
+  readonly phases: readonly Phase[];
+  readonly when?: Predicate;
+  readonly because: string;
+  readonly where: string;
+}
+
+export type HandlerOperation = 'create' | 'read' | 'update' | 'delete' | 'list';
+export type HandlerPermissions = Readonly<
+  Record<string, Partial<Record<HandlerOperation, readonly string[]>>>
+>;
+
+export interface KnownType {
+  readonly type: string;
+  readonly names?: readonly string[];
+  readonly trustedServices?: readonly string[];
+}
+
+export interface KnownTemplate {
+  readonly where: string;
+  readonly when?: Predicate;
+  readonly types: readonly KnownType[];
+}
+
+export interface NameRule {
+  readonly arnType: string;
+  readonly nameProperty?: string;
+  readonly nestedStack?: boolean;
+  readonly lowercase?: boolean;
+}
+
+export interface ResourceNames {
+  readonly generatedNames: { readonly stackNamePrefixLength: number };
+  readonly types: Readonly<Record<string, NameRule>>;
+}
+
+export interface ActionCorrection {
+  readonly actions: readonly string[];
+  readonly note: string;
+}
+
+export interface ConditionRules {
+  readonly calledVia: string;
+  readonly calledViaExempt: ReadonlyArray<{
+    readonly service?: string;
+    readonly action?: string;
+    readonly reason: string;
+  }>;
+}
+
+export interface Catalog {
+  readonly cliCalls: readonly CliCall[];
+  readonly handlerPermissions: HandlerPermissions;
+  readonly knownTemplates: Readonly<Record<string, KnownTemplate>>;
+  readonly resourceNames: ResourceNames;
+  readonly actionCorrections: Readonly<Record<string, ActionCorrection>>;
+  readonly conditionRules: ConditionRules;
+}
+
+/** The package's data folder (the same from src/ under ts and from lib/src/ once compiled). */
+export const DATA_DIR = findDataDir(__dirname);
+
+function findDataDir(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'data', 'cfn-handler-permissions.json');
+    if (fs.existsSync(candidate)) return path.dirname(candidate);
+    if (path.dirname(dir) === dir) throw new Error(`data/ folder not found above ${start}`);
+  }
+}
+
+const readData = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(DATA_DIR, file), 'utf8')) as T;
+
+let cached: Catalog | undefined;
+
+export function loadCatalog(): Catalog {
+  cached ??= {
+    cliCalls: readData<{ calls: CliCall[] }>('cli-calls.json').calls,
+    handlerPermissions: readData<HandlerPermissions>('cfn-handler-permissions.json'),
+    knownTemplates: readData<{ services: Record<string, KnownTemplate> }>('known-templates.json').services,
+    resourceNames: readData<ResourceNames>('cfn-resource-names.json'),
+    actionCorrections: readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json')
+      .corrections,
+    conditionRules: readData<ConditionRules>('condition-rules.json'),
+  };
+  return cached;
+}

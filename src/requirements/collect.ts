@@ -1,0 +1,28 @@
+import type { Inventory, Phase, ProjectContext, Requirement } from '../model';
+import { deploymentNames } from '../discovery/deployment-names';
+import type { Catalog } from './catalog';
+import { cliRequirements } from './cli-requirements';
+import { handlerRequirements } from './handler-requirements';
+
+export interface CollectedRequirements {
+  readonly requirements: readonly Requirement[];
+  readonly warnings: readonly string[];
+}
+
+/** Every permission the phases need: the CLI's own calls plus CloudFormation's handler permissions. */
+export function collectRequirements(
+  context: ProjectContext,
+  inventory: Inventory,
+  phases: readonly Phase[],
+  catalog: Catalog,
+): CollectedRequirements {
+  const entries = inventory.resources.filter((r) => r.category !== 'awscloudformation');
+  const fromCli = cliRequirements(
+    catalog.cliCalls,
+    phases,
+    { entries, features: inventory.features },
+    deploymentNames(context),
+  );
+  const fromHandlers = handlerRequirements(inventory, phases, catalog);
+  return { requirements: [...fromCli, ...fromHandlers.requirements], warnings: fromHandlers.warnings };
+}

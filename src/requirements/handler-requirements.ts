@@ -1,0 +1,87 @@
+import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
+import type { Catalog } from './catalog';
+import { HANDLER_OPERATIONS } from './phases';
+
+const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
+const HANDLERS_SOURCE = 'data/cfn-handler-permissions.json';
+
+export interface HandlerRequirements {
+  readonly requirements: Requirement[];
+  readonly warnings: string[];
+}
+
+/**
+ * What CloudFormation needs, with the deployer's credentials, to run the handlers of every
+ * resource type in the inventory for the requested phases. Calls made by CloudFormation carry
+ * `aws:CalledVia` (except the exempt ones in data/condition-rules.json); `iam:PassRole` is
+ * limited to the services the project's roles trust.
+ */
+export function handlerRequirements(
+  inventory: Inventory,
+  phases: readonly Phase[],
+  catalog: Catalog,
+): HandlerRequirements {
+  const requirements: Requirement[] = [];
+  const unknownTypes = new Map<string, Set<string>>();
+  const passedToServices = [
+    ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
+  ].sort();
+
+  for (const resource of inventory.resources) {
+    const label =
+      resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`;
+    for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
+      const handlerType = type.startsWith('Custom::') ? CUSTOM_RESOURCE : type;
+      const handlers = catalog.handlerPermissions[handlerType];
+      if (!handlers) {
+        const files = unknownTypes.get(type) ?? new Set();
+        resource.cfnResources.filter((c) => c.type === type).forEach((c) => files.add(c.template));
+        unknownTypes.set(type, files);
+        continue;
+      }
+      for (const phase of phases) {
+        for (const operation of HANDLER_OPERATIONS[phase]) {
+          for (const listed of handlers[operation] ?? []) {
+            const correction = catalog.actionCorrections[listed];
+            for (const action of correction ? correction.actions : [listed]) {
+              requirements.push({
+                action,
+                phase,
+                condition: conditionFor(action, catalog, passedToServices),
+                reason: {
+                  via: 'cloudformation',
+                  resource: label,
+                  detail:
+                    `${type} ${operation} handler` +
+                    (correction ? ` (lists ${listed}: ${correction.note})` : ''),
+                  source: HANDLERS_SOURCE,
+                },
+              });
+            }
+          }
+        }
+      }
+    }
+  }
+  const warnings = [...unknownTypes].map(
+    ([type, files]) =>
+      `No handler permissions known for ${type} (in ${[...files].sort().join(', ')}): CloudFormation may need permissions the policy does not grant.`,
+  );
+  return { requirements, warnings };
+}
+
+function conditionFor(
+  action: string,
+  catalog: Catalog,
+  passedToServices: readonly string[],
+): ConditionBlock | undefined {
+  const { calledVia, calledViaExempt } = catalog.conditionRules;
+  const service = action.split(':')[0];
+  const exempt = calledViaExempt.some((rule) => rule.action === action || rule.service === service);
+  if (action === 'iam:PassRole') {
+    return passedToServices.length > 0
+      ? { StringEquals: { 'iam:PassedToService': passedToServices } }
+      : undefined;
+  }
+  return exempt ? undefined : { 'ForAnyValue:StringEquals': { 'aws:CalledVia': [calledVia] } };
+}
