@@ -55,7 +55,7 @@ export function formatPattern(format: string): RegExp {
   const source = format
     .split(VARIABLE)
     .map((piece, index) =>
-      index % 2 === 1 ? (piece === 'Partition' ? 'aws[-a-z]*|\\*' : '.*') : escape(piece),
+      index % 2 === 1 ? (piece === 'Partition' ? '(?:aws[-a-z]*|\\*)' : '.*') : escape(piece),
     )
     .join('');
   return new RegExp(`^${source}$`);
@@ -93,12 +93,38 @@ export function withoutCovered(patterns: Iterable<string>): string[] {
   );
 }
 
-/** Longest common prefix of the patterns, cut back to the last `:` or `/`, plus `*`. */
-export function commonPrefixPattern(patterns: readonly string[]): string {
-  let prefix = patterns[0] ?? '';
-  for (const pattern of patterns) while (!pattern.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  const cut = Math.max(prefix.lastIndexOf(':'), prefix.lastIndexOf('/'));
-  return `${prefix.slice(0, cut + 1)}*`;
+/**
+ * One pattern per ARN base (`arn:partition:service:region:account:`): the longest common
+ * prefix of the patterns with that base, cut back to the last `:` or `/`, plus `*`.
+ */
+export function commonPrefixPatterns(patterns: readonly string[]): string[] {
+  const byBase = new Map<string, string[]>();
+  for (const pattern of patterns) {
+    const base = pattern.split(':').slice(0, 5).join(':');
+    byBase.set(base, [...(byBase.get(base) ?? []), pattern]);
+  }
+  return [...byBase.values()].map((group) => {
+    let prefix = group[0];
+    for (const pattern of group) while (!pattern.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    const cut = Math.max(prefix.lastIndexOf(':'), prefix.lastIndexOf('/'));
+    return collapse(`${prefix.slice(0, cut + 1)}*`);
+  });
+}
+
+/**
+ * An ARN of the format with the partition, region and account of `like` (an ARN pattern) and
+ * every other variable filled with a sample value: to test patterns wider than a format.
+ */
+export function sampleArn(format: string, like: string): string {
+  const [, partition, , region, account] = like.split(':');
+  const pick = (value: string | undefined, fallback: string): string =>
+    value && value !== '*' ? value : fallback;
+  const values: Record<string, string> = {
+    Partition: pick(partition, 'aws'),
+    Region: pick(region, 'us-east-1'),
+    Account: pick(account, '123456789012'),
+  };
+  return format.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? 'sample');
 }
 
 const collapse = (value: string): string => value.replace(/\*+/g, '*');

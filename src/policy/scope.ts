@@ -2,7 +2,7 @@ import type { ConditionBlock, Inventory, Phase, Reason, Requirement } from '../m
 import type { Catalog } from '../requirements/catalog';
 import {
   buildArns,
-  commonPrefixPattern,
+  commonPrefixPatterns,
   formatPattern,
   nameKey,
   withoutCovered,
@@ -92,7 +92,9 @@ export function arnsForAction(
     }),
   );
   const patterns = withoutCovered(arns);
-  return patterns.length > MAX_PATTERNS_PER_ACTION ? [commonPrefixPattern(patterns)] : patterns;
+  return patterns.length > MAX_PATTERNS_PER_ACTION
+    ? withoutCovered(commonPrefixPatterns(patterns))
+    : patterns;
 }
 
 /**

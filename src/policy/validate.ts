@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../model';
-import { formatPattern } from './arn-patterns';
+import { covers, formatPattern, sampleArn } from './arn-patterns';
 import type { IamReference } from './iam-reference';
 import { documentSize } from './render';
 import { MANAGED_POLICY_MAX_CHARACTERS } from './split';
@@ -49,7 +49,12 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
               kind: 'resource-mismatch',
               message: `${action} supports no resource type but is granted on ${resource}`,
             });
-          } else if (!formats.some((format) => formatPattern(format).test(resource))) {
+          } else if (
+            !formats.some(
+              (format) =>
+                formatPattern(format).test(resource) || covers(resource, sampleArn(format, resource)),
+            )
+          ) {
             findings.push({
               kind: 'resource-mismatch',
               message: `${resource} is not an ARN ${action} authorizes on`,
