@@ -72,13 +72,24 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
       ...stringValues(asRecord(teamParameters[entry.category])[entry.name]),
     };
     const stackName = `${names.RootStackName}-${entry.category}${entry.name}-*`;
-    const resource = resourceFromTemplates(entry, templates, stackName, parameters, scope);
-    if (resource) {
-      resources.push(resource);
+    const fromTemplates = resourceFromTemplates(entry, templates, stackName, parameters, scope);
+    const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
+    const built = templates.some((t) => t.file.includes(`/${entry.category}/${entry.name}/build/`));
+    if (fromTemplates && (built || !known?.builtTemplates)) {
+      resources.push(fromTemplates);
       continue;
     }
-    const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
-    resources.push(knownResource(entry, known, stackName, names, catalog));
+    const fromKnown = knownResource(entry, known, stackName, names, catalog);
+    // Not built yet: the known types, plus what the project's own additional templates declare.
+    resources.push(
+      fromTemplates
+        ? {
+            ...fromKnown,
+            templateFiles: fromTemplates.templateFiles,
+            cfnResources: [...fromKnown.cfnResources, ...fromTemplates.cfnResources],
+          }
+        : fromKnown,
+    );
     if (!entry.imported && !known) {
       warnings.push(
         `${entry.category}/${entry.name} (service ${entry.service}): no CloudFormation template in amplify/backend/${entry.category}/${entry.name} ` +
@@ -216,8 +227,18 @@ function templateScope(
     accountId: names.Account === '*' ? undefined : names.Account,
     partition: names.Partition,
     stackName,
-    generatedName: `${stackName.slice(0, prefixLength)}*`.replace(/\*+/g, '*'),
+    generatedName: generatedNamePattern(stackName, prefixLength),
   };
+}
+
+/**
+ * CloudFormation cuts the stack name to `prefixLength` characters in generated names. A `*`
+ * in the pattern stands for an unknown number of characters, so the cut stops at the first one.
+ */
+export function generatedNamePattern(stackName: string, prefixLength: number): string {
+  const wildcard = stackName.indexOf('*');
+  const cut = wildcard >= 0 && wildcard < prefixLength ? wildcard : prefixLength;
+  return `${stackName.slice(0, cut)}*`;
 }
 
 /** Parameters the root stack passes to every nested stack (provider push-resources.ts). */

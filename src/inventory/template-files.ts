@@ -96,7 +96,7 @@ function readTemplateFile(file: string, rootDir: string): TemplateFile[] {
   }
   if (!parsed) return [];
   const warning = parsed.notStrictJson
-    ? `${relative} is not valid JSON (${parsed.notStrictJson}); read leniently, but CloudFormation will reject it until it is fixed.`
+    ? `${relative} is not valid JSON (${parsed.notStrictJson.split('\n')[0]}); read leniently, but CloudFormation will reject it until it is fixed.`
     : undefined;
   return [{ file: relative, template: parsed.template, ...(warning ? { warning } : {}) }];
 }

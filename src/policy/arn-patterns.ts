@@ -27,26 +27,33 @@ export function nameKey(format: string): string | undefined {
   return `${service}|${resourcePart.slice(0, match.index)}`;
 }
 
-/** ARN patterns for a format: pseudo values filled in, the first variable by each name, the rest `*`. */
+/**
+ * Variables that hold a resource-type word rather than a name, with their only value
+ * (Kinesis: `arn:...:${StreamType}/${StreamName}/consumer/...`, the type is `stream`).
+ */
+const TYPE_WORD_VARIABLES: Readonly<Record<string, string>> = { StreamType: 'stream' };
+
+/**
+ * ARN patterns for a format: pseudo values filled in, type words fixed, the first variable
+ * by each name, the rest `*`.
+ */
 export function buildArns(
   format: string,
   pseudo: PseudoValues,
   names: readonly string[] | undefined,
 ): string[] {
-  const withPseudo = format.replace(
-    /\$\{(Partition|Region|Account)\}/g,
-    (_, key: keyof PseudoValues) => pseudo[key],
-  );
+  const withFixed = format
+    .replace(/\$\{(Partition|Region|Account)\}/g, (_, key: keyof PseudoValues) => pseudo[key])
+    .replace(VARIABLE, (whole, variable: string) => TYPE_WORD_VARIABLES[variable] ?? whole);
   const fills = names && names.length > 0 ? names : ['*'];
   return fills.map((name) => {
     let first = true;
-    return collapse(
-      withPseudo.replace(VARIABLE, (_, variable: string) => {
-        if (!first) return '*';
-        first = false;
-        return variable.endsWith('WithoutLeadingSlash') ? name.replace(/^\//, '') : name;
-      }),
-    );
+    const arn = withFixed.replace(VARIABLE, (_, variable: string) => {
+      if (!first) return '*';
+      first = false;
+      return variable.endsWith('WithoutLeadingSlash') ? name.replace(/^\//, '') : name;
+    });
+    return collapse(arn);
   });
 }
 

@@ -40,6 +40,8 @@ export interface KnownType {
 
 export interface KnownTemplate {
   readonly where: string;
+  /** Set when the service's real templates exist only in build/ (templates outside it are additions). */
+  readonly builtTemplates?: string;
   readonly when?: Predicate;
   readonly types: readonly KnownType[];
 }

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { generatePolicies, type GenerateResult } from '../../src/engine';
+import { covers, formatPattern, sampleArn } from '../../src/policy/arn-patterns';
+import { documentSize } from '../../src/policy/render';
+import { MANAGED_POLICY_MAX_CHARACTERS, MAX_MANAGED_POLICIES_PER_IDENTITY } from '../../src/policy/split';
+import { CORPUS_DIR, corpusProjects, exampleProjects } from '../support/paths';
+import { coreRequests, projectFacts, resourceRequests } from '../support/real-requests';
+import { deniedRequests, VIA_CLOUDFORMATION, type SimulatedRequest } from '../support/simulate';
+
+/**
+ * Every real project of the corpus (../shared/corpus/real) and every example the real CLI
+ * made (examples/) must give valid documents within IAM's limits that allow what a push of
+ * that project does, on the ARNs its resources really get.
+ */
+const projects = [
+  ...corpusProjects().map((name) => ({ label: name, dir: path.join(CORPUS_DIR ?? '', name) })),
+  ...exampleProjects().map((dir) => ({ label: `examples/${path.basename(dir)}`, dir })),
+];
+
+/**
+ * A concrete ARN the pattern allows: region and account wildcards become the project's (or
+ * stand-ins), other wildcards a sample; a pattern wider than any one resource type (API
+ * Gateway's `.../*`) becomes a sample ARN of the first type of the action it covers.
+ */
+function concreteArns(pattern: string, action: string, result: GenerateResult): string[] {
+  if (pattern === '*') return ['*'];
+  const fields = pattern.split(':');
+  if (fields[3] === '*') fields[3] = result.context.region ?? 'us-east-1';
+  if (fields[4] === '*') fields[4] = result.context.accountId ?? '123456789012';
+  const arn = fields.join(':').replace(/\*/g, 'x1');
+  const formats = result.iam.action(action)?.resourceTypes.flatMap((t) => t.formats) ?? [];
+  const covered = formats
+    .map((format) => sampleArn(format, fields.join(':')))
+    .filter((sample) => covers(pattern, sample));
+  return formats.some((format) => formatPattern(format).test(arn))
+    ? [arn, ...covered]
+    : covered.length > 0
+      ? covered
+      : [arn];
+}
+
+/** Every requirement the engine derived, instantiated on a concrete ARN, with its condition's context. */
+function requirementRequests(result: GenerateResult): SimulatedRequest[] {
+  const seen = new Set<string>();
+  const requests: SimulatedRequest[] = [];
+  for (const r of result.requirements) {
+    const [resource, ...alternatives] = concreteArns(r.resource, r.action, result);
+    const condition = JSON.stringify(r.condition ?? {});
+    const key = `${r.action} ${resource} ${condition}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const context: Record<string, string | string[]> = condition.includes('aws:CalledVia')
+      ? { ...VIA_CLOUDFORMATION }
+      : {};
+    const passedTo = r.condition?.StringEquals?.['iam:PassedToService'];
+    if (passedTo) context['iam:PassedToService'] = [passedTo].flat()[0];
+    requests.push({
+      action: r.action,
+      resource,
+      alternatives,
+      context,
+      why: `${r.reason.resource}: ${r.reason.detail}`,
+    });
+  }
+  return requests;
+}
+
+describe('corpus: every real project gives a sufficient policy within IAM limits', function () {
+  this.timeout(120_000);
+  for (const project of projects) {
+    describe(project.label, () => {
+      let result: GenerateResult;
+      before(async () => {
+        result = await generatePolicies({ projectDir: project.dir });
+      });
+
+      it('gives valid documents within the size and count limits', () => {
+        assert.deepEqual(result.findings, []);
+        assert.ok(result.policies.length >= 1 && result.policies.length <= MAX_MANAGED_POLICIES_PER_IDENTITY);
+        for (const policy of result.policies) {
+          assert.equal(policy.characters, documentSize(policy.document));
+          assert.ok(
+            policy.characters <= MANAGED_POLICY_MAX_CHARACTERS,
+            `${policy.name}: ${policy.characters}`,
+          );
+        }
+      });
+
+      it('lists every backend-config resource in the inventory', () => {
+        assert.ok(result.inventory.resources.some((r) => r.category === 'awscloudformation'));
+        assert.ok(result.inventory.resources.length >= 2, 'root stack and at least one resource');
+      });
+
+      it('allows the push on the real ARNs: stack, deployment bucket, parameters, functions, roles, tables, buckets', async () => {
+        const facts = projectFacts(project.dir);
+        const denied = await deniedRequests(result.policies, [
+          ...coreRequests(facts),
+          ...resourceRequests(project.dir, facts),
+        ]);
+        assert.deepEqual(denied, []);
+      });
+
+      it('allows every CloudFormation handler action of every resource type present', async () => {
+        const requests = requirementRequests(result);
+        assert.ok(
+          requests.some((r) => r.context?.['aws:CalledVia']),
+          'handler actions are simulated through CloudFormation',
+        );
+        assert.deepEqual(await deniedRequests(result.policies, requests), []);
+      });
+
+      it('grants provisioning actions only through CloudFormation', async () => {
+        const direct = await deniedRequests(result.policies, [
+          {
+            action: 'lambda:CreateFunction',
+            resource: `arn:aws:lambda:us-east-1:123456789012:function:x`,
+            why: 'direct call, not via CloudFormation',
+          },
+        ]);
+        assert.equal(direct.length, 1, 'lambda:CreateFunction without aws:CalledVia is denied');
+      });
+    });
+  }
+});
