@@ -1,12 +1,18 @@
 import type { Inventory, NamedPolicy, Phase, ProjectContext } from './model';
-import { deploymentNames } from './discovery/deployment-names';
+import { deploymentNames, type DeploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
-import { noProjectError } from './errors';
+import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
 import { assemblePolicies } from './policy/assemble';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
-import { buildNameRegistry, scopeRequirements, type ScopedRequirement } from './policy/scope';
+import {
+  buildNameRegistry,
+  compactRegistry,
+  scopeRequirements,
+  type NameRegistry,
+  type ScopedRequirement,
+} from './policy/scope';
 import { validateDocuments, type Finding } from './policy/validate';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
@@ -54,8 +60,16 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     arnTypes,
   );
   const registry = buildNameRegistry(inventory, catalog, iam);
-  const requirements = scopeRequirements(collected.requirements, iam, registry, names);
-  const policies = assemblePolicies(requirements, basePolicyName(context));
+  const { requirements, policies, folded } = assembleWithinLimits(
+    collected.requirements,
+    iam,
+    registry,
+    names,
+    basePolicyName(context),
+  );
+  const foldWarning = folded.length
+    ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
+    : [];
   return {
     context,
     inventory,
@@ -66,9 +80,36 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       policies.map((p) => p.document),
       iam,
     ),
-    warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings],
+    warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
     iam,
   };
+}
+
+/** Names per name key tried, in order, when the exact names need more policies than one identity can hold. */
+const FOLD_THRESHOLDS = [24, 8, 2];
+
+/**
+ * Scopes and assembles with the project's exact names; when that needs more documents than
+ * IAM allows, folds long name lists into patterns (fewer and fewer names per key) and retries.
+ */
+function assembleWithinLimits(
+  unscoped: Parameters<typeof scopeRequirements>[0],
+  iam: IamReference,
+  registry: NameRegistry,
+  names: DeploymentNames,
+  baseName: string,
+): { requirements: ScopedRequirement[]; policies: NamedPolicy[]; folded: string[] } {
+  let attempt = { registry, folded: [] as string[] };
+  for (let i = 0; ; i++) {
+    const requirements = scopeRequirements(unscoped, iam, attempt.registry, names);
+    try {
+      return { requirements, policies: assemblePolicies(requirements, baseName), folded: attempt.folded };
+    } catch (err) {
+      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit' || i >= FOLD_THRESHOLDS.length)
+        throw err;
+      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i]);
+    }
+  }
 }
 
 /** `amplify-<project>-<env>-least-privilege`, in the characters IAM allows in policy names. */

@@ -118,3 +118,45 @@ function chooseTypes(
   );
   return named.length > 0 ? named : types;
 }
+
+/**
+ * A registry with long name lists folded into one pattern each: the names' longest common
+ * prefix and suffix around a `*` (`fn1-dev`, `fn2-dev` → `fn*-dev`). Wider, still tied to the
+ * project's naming; used only when the exact names do not fit IAM's size limits.
+ */
+export function compactRegistry(
+  registry: NameRegistry,
+  maxNames: number,
+): { registry: NameRegistry; folded: string[] } {
+  const folded: string[] = [];
+  const names = new Map<string, readonly string[]>();
+  for (const [key, list] of registry.names) {
+    if (list.length <= maxNames) {
+      names.set(key, list);
+      continue;
+    }
+    const pattern = foldNames(list);
+    folded.push(`${list.length} names (${key.replace('|', ' ')}) → ${pattern}`);
+    names.set(key, [pattern]);
+  }
+  return { registry: { names, literalArns: registry.literalArns }, folded };
+}
+
+function foldNames(names: readonly string[]): string {
+  const prefix = names.reduce((common, name) => {
+    let i = 0;
+    while (i < common.length && common[i] === name[i] && common[i] !== '*') i++;
+    return common.slice(0, i);
+  });
+  const suffix = names.reduce((common, name) => {
+    let i = 0;
+    while (
+      i < common.length &&
+      common[common.length - 1 - i] === name[name.length - 1 - i] &&
+      common[common.length - 1 - i] !== '*'
+    )
+      i++;
+    return common.slice(common.length - i);
+  });
+  return `${prefix}*${suffix}`.replace(/\*+/g, '*');
+}
