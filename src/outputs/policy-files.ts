@@ -38,7 +38,7 @@ export async function writePolicyFiles(
     }
     for (const [index, file] of temporary.entries()) await fs.rename(file, files[index]);
   } catch (err) {
-    await Promise.all(temporary.map((file) => fs.remove(file)));
+    await Promise.allSettled(temporary.map((file) => fs.remove(file)));
     throw err;
   }
   if (baseName && files.length > 0) await removeStaleFiles(path.dirname(files[0]), baseName, files);
