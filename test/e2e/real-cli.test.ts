@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from '../support/paths';
+import { projectCopy, quietCliEnv, realCliInstalled, runAmplify } from '../support/real-cli';
+import { runBin } from '../support/run-bin';
+
+/**
+ * The plugin inside the real Amplify CLI 14.2.2, offline: registered with `amplify plugin
+ * add`, run in a project the real CLI made (examples/lpdemo: auth, api, storage, function,
+ * geo). CI installs the CLI (npm run setup:e2e) and sets LP_REQUIRE_REAL_CLI=1, so a missing
+ * CLI fails there instead of skipping.
+ */
+describe('e2e: the plugin in the real Amplify CLI', function () {
+  this.timeout(240_000);
+  const env = quietCliEnv();
+  let project: string;
+
+  before(function () {
+    if (!realCliInstalled()) {
+      if (process.env.LP_REQUIRE_REAL_CLI)
+        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
+      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
+      this.skip();
+    }
+    project = projectCopy(path.join(REPO_ROOT, 'examples', 'lpdemo'));
+    const added = runAmplify(['plugin', 'add', REPO_ROOT], project, env);
+    assert.equal(added.status, 0, added.output);
+    assert.match(added.output, /Successfully added plugin package/);
+  });
+
+  it('`amplify least-privilege generate` writes the same documents as the standalone bin', () => {
+    const run = runAmplify(['least-privilege', 'generate'], project, env);
+    assert.equal(run.status, 0, run.output);
+    const dir = path.join(project, 'amplify', 'least-privilege');
+    const files = fs.readdirSync(dir).sort();
+    assert.ok(files.includes('amplify-lpdemo-dev-least-privilege.json'), files.join(', '));
+    const fromCli = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+    fs.rmSync(dir, { recursive: true });
+    assert.equal(runBin(['generate', '--project-dir', project]).status, 0);
+    assert.deepEqual(
+      fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => fs.readFileSync(path.join(dir, f), 'utf8')),
+      fromCli,
+    );
+  });
+
+  it('`amplify least-privilege help` and `generate --help` print the help', () => {
+    for (const args of [
+      ['least-privilege', 'help'],
+      ['least-privilege', 'generate', '--help'],
+    ]) {
+      const run = runAmplify(args, project, env);
+      assert.equal(run.status, 0, run.output);
+      assert.match(run.stdout, /amplify least-privilege generate \[--out FILE\]/);
+    }
+  });
+
+  it('`amplify least-privilege explain iam:PassRole` says why', () => {
+    const run = runAmplify(['least-privilege', 'explain', 'iam:PassRole'], project, env);
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.stdout, /for function\/lpfn: AWS::Lambda::Function create handler/);
+  });
+
+  it('shows usage errors with their resolution through the host CLI (AmplifyError)', () => {
+    const run = runAmplify(['least-privilege', 'generate', '--phases', 'deploy'], project, env);
+    assert.notEqual(run.status, 0);
+    assert.match(run.output, /Unknown phase deploy/);
+    assert.match(run.output, /Resolution: Use a comma list of push, init, delete/);
+    const split = runAmplify(['least-privilege', 'generate', '--out=policy.json'], project, env);
+    assert.match(split.output, /Write --out VALUE, not --out=policy.json/);
+  });
+
+  it('says what to do when run outside an Amplify project', () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-empty-'));
+    const run = runAmplify(['least-privilege', 'generate'], empty, env);
+    assert.notEqual(run.status, 0);
+    assert.match(run.output, /is not inside an Amplify project/);
+    assert.match(run.output, /Resolution: Run the command in an Amplify Gen 1 project/);
+  });
+});

@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
+
+/** The real Amplify CLI (JavaScript build), installed from test/e2e/cli/package.json by `npm run setup:e2e`. */
+export const AMPLIFY_BIN = path.join(REPO_ROOT, 'test', 'e2e', 'cli', 'node_modules', '.bin', 'amplify');
+export const realCliInstalled = (): boolean => fs.existsSync(AMPLIFY_BIN);
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for messages the CLI prints on either. */
+  readonly output: string;
+}
+
+/**
+ * A throwaway HOME and the environment that keeps the real CLI offline and quiet: no update
+ * checks, no usage data, no banner fetch, no EC2 metadata probing (the same settings as
+ * ../shared/real-cli/quiet-env.sh).
+ */
+export function quietCliEnv(): NodeJS.ProcessEnv {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-home-'));
+  return {
+    ...process.env,
+    HOME: home,
+    CI: 'true',
+    NO_UPDATE_NOTIFIER: '1',
+    AMPLIFY_CLI_ENABLE_USAGE_DATA: 'false',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
+export function runAmplify(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): CliRun {
+  const result = spawnSync(AMPLIFY_BIN, [...args], {
+    cwd,
+    env,
+    encoding: 'utf8',
+    input: '',
+    timeout: 120_000,
+  });
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    output: `${result.stdout}\n${result.stderr}`,
+  };
+}
+
+/** A real-CLI project copied to a temporary folder, with the CLI's recorded project path pointing at the copy. */
+export function projectCopy(projectDir: string): string {
+  const target = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-project-'));
+  fs.cpSync(projectDir, target, { recursive: true });
+  const localEnv = path.join(target, 'amplify', '.config', 'local-env-info.json');
+  if (fs.existsSync(localEnv)) {
+    const info = JSON.parse(fs.readFileSync(localEnv, 'utf8'));
+    fs.writeFileSync(localEnv, JSON.stringify({ ...info, projectPath: target }, null, 2));
+  }
+  return target;
+}
