@@ -134,13 +134,17 @@ function rootStackResource(scope: BuildScope, subject: PredicateSubject): Invent
     UnauthRoleName: names.UnauthRoleName,
   };
   const fromTemplates = resourceFromTemplates(entry, templates, names.RootStackName, rootParameters, scope);
-  if (fromTemplates) return fromTemplates;
+  // A built root template is partial: push adds a nested stack per resource and, with an
+  // identity pool, the role-update function. So the known root types always count.
   const parts = Object.entries(catalog.knownTemplates)
     .filter(
       ([key, known]) => key.startsWith(`${ROOT_CATEGORY}:${ROOT_SERVICE}`) && matches(known.when, subject),
     )
     .map(([, known]) => knownResource(entry, known, names.RootStackName, names, catalog));
-  return { ...parts[0], cfnResources: parts.flatMap((part) => part.cfnResources) };
+  return {
+    ...(fromTemplates ?? parts[0]),
+    cfnResources: [...(fromTemplates?.cfnResources ?? []), ...parts.flatMap((part) => part.cfnResources)],
+  };
 }
 
 function resourceFromTemplates(
