@@ -1,6 +1,5 @@
-import * as path from 'node:path';
 import { generatePolicies } from '../src/engine';
-import { booleanOption, checkOptions, phasesOption, stringOption, type Command } from '../src/invocation';
+import { booleanOption, checkOptions, generateOptions, type Command } from '../src/invocation';
 import { usageError } from '../src/errors';
 import { explainStatements, formatExplanation } from '../src/outputs/explain';
 
@@ -17,11 +16,7 @@ export const explain: Command = {
     checkOptions(invocation, explain);
     if (invocation.args.length > 1)
       throw usageError('explain takes at most one TERM.', 'Quote a term with spaces.');
-    const result = await generatePolicies({
-      projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
-      phases: phasesOption(invocation),
-      envName: stringOption(invocation, 'env'),
-    });
+    const result = await generatePolicies(generateOptions(invocation, cwd));
     const statements = explainStatements(result, invocation.args[0]);
     io.out(
       booleanOption(invocation, 'json')

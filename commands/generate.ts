@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { generatePolicies } from '../src/engine';
 import { projectError } from '../src/errors';
-import { booleanOption, checkOptions, phasesOption, stringOption, type Command } from '../src/invocation';
+import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR, policyFilePaths, writePolicyFiles } from '../src/outputs/policy-files';
 
@@ -20,11 +20,7 @@ export const generate: Command = {
     checkOptions(invocation, generate);
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
-    const result = await generatePolicies({
-      projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
-      phases: phasesOption(invocation),
-      envName: stringOption(invocation, 'env'),
-    });
+    const result = await generatePolicies(generateOptions(invocation, cwd));
     if (result.findings.length > 0) {
       throw projectError(
         `The generated policy is not valid IAM: ${result.findings.map((f) => f.message).join('; ')}`,

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import type { GenerateOptions } from './engine';
 import { ALL_PHASES, type Phase } from './model';
 import { usageError } from './errors';
 
@@ -69,6 +71,15 @@ export const booleanOption = (invocation: Invocation, name: string): boolean => 
   const value = invocation.options[name];
   return value === true || value === 'true';
 };
+
+/** The engine options every command that generates shares: --project-dir, --phases, --env. */
+export function generateOptions(invocation: Invocation, cwd: string): GenerateOptions {
+  return {
+    projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
+    phases: phasesOption(invocation),
+    envName: stringOption(invocation, 'env'),
+  };
+}
 
 /** `--phases push,init`: known phases, no duplicates; default push. */
 export function phasesOption(invocation: Invocation): Phase[] {

@@ -48,6 +48,14 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
     );
   });
 
+  it('`amplify least-privilege generate --json` prints one JSON object on stdout', () => {
+    const run = runAmplify(['least-privilege', 'generate', '--json'], project, env);
+    assert.equal(run.status, 0, run.output);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.policies[0].name, 'amplify-lpdemo-dev-least-privilege');
+    assert.ok(report.resources.some((r: { category: string }) => r.category === 'geo'));
+  });
+
   it('`amplify least-privilege help` and `generate --help` print the help', () => {
     for (const args of [
       ['least-privilege', 'help'],
