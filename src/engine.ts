@@ -5,6 +5,7 @@ import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
 import { assemblePolicies } from './policy/assemble';
+import { reachFrom } from './policy/merge-disjoint';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import {
   buildNameRegistry,
@@ -16,6 +17,7 @@ import {
 import { validateDocuments, type Finding } from './policy/validate';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
+import type { TrimmedAction } from './requirements/trimming';
 
 export interface GenerateOptions {
   /** Any folder inside the project; the root is found by walking up. */
@@ -33,6 +35,8 @@ export interface GenerateResult {
   /** Every (action, ARN) the policies grant, with the reason. */
   readonly requirements: readonly ScopedRequirement[];
   readonly policies: readonly NamedPolicy[];
+  /** Optional CloudFormation handler actions left out because no template property asks for them. */
+  readonly trimmed: readonly TrimmedAction[];
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
@@ -76,6 +80,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     phases,
     requirements,
     policies,
+    trimmed: collected.trimmed,
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
@@ -103,7 +108,11 @@ function assembleWithinLimits(
   for (let i = 0; ; i++) {
     const requirements = scopeRequirements(unscoped, iam, attempt.registry, names);
     try {
-      return { requirements, policies: assemblePolicies(requirements, baseName), folded: attempt.folded };
+      return {
+        requirements,
+        policies: assemblePolicies(requirements, baseName, reachFrom(iam)),
+        folded: attempt.folded,
+      };
     } catch (err) {
       if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit' || i >= FOLD_THRESHOLDS.length)
         throw err;

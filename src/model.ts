@@ -36,8 +36,14 @@ export interface CfnResource {
   readonly type: string;
   /** Template path relative to the project root, or `data:<file>` for types taken from known templates. */
   readonly template: string;
-  /** Property names present on the resource (top level). */
-  readonly propertyNames: readonly string[];
+  /**
+   * Dot paths of the properties the resource sets (`KmsKeyArn`, `SSESpecification.KMSMasterKeyId`),
+   * in the template or in the last deployed one; undefined when unknown (a known template without
+   * property data, or a resource an override.ts can change).
+   */
+  readonly propertyPaths?: readonly string[];
+  /** DeletionPolicy Retain (or RetainExceptOnCreate): CloudFormation never calls its delete handler. */
+  readonly retainedOnDelete: boolean;
   /** Resolved name patterns of the physical resource (from its name property), `*` where unknown. */
   readonly names: readonly string[];
   /** ARNs written literally (after resolving intrinsics) in the resource's properties, outside policy documents. */

@@ -1,10 +1,11 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CfnResource, Inventory, InventoryResource, ProjectContext } from '../model';
 import { deploymentNames, type DeploymentNames } from '../discovery/deployment-names';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
-import { extractCfnResources, physicalNames, type TemplateScope } from './cfn-resources';
+import { extractCfnResources, physicalNames, propertyPaths, type TemplateScope } from './cfn-resources';
 import { detectFeatures } from './features';
 import { resolvePatterns } from './intrinsics';
 import { matches, type PredicateSubject } from './predicate';
@@ -75,20 +76,25 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     const fromTemplates = resourceFromTemplates(entry, templates, stackName, parameters, scope);
     const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
     const built = templates.some((t) => t.file.includes(`/${entry.category}/${entry.name}/build/`));
+    const deployed = deployedPropertyPaths(entry, scope);
     if (fromTemplates && (built || !known?.builtTemplates)) {
-      resources.push(fromTemplates);
+      resources.push(withDeployedProperties(fromTemplates, deployed));
       continue;
     }
-    const fromKnown = knownResource(entry, known, stackName, names, catalog);
+    // An override.ts can set any property at push time: the known template's properties then say nothing.
+    const fromKnown = knownResource(entry, known, stackName, names, catalog, hasOverride(entry, scope));
     // Not built yet: the known types, plus what the project's own additional templates declare.
     resources.push(
-      fromTemplates
-        ? {
-            ...fromKnown,
-            templateFiles: fromTemplates.templateFiles,
-            cfnResources: [...fromKnown.cfnResources, ...fromTemplates.cfnResources],
-          }
-        : fromKnown,
+      withDeployedProperties(
+        fromTemplates
+          ? {
+              ...fromKnown,
+              templateFiles: fromTemplates.templateFiles,
+              cfnResources: [...fromKnown.cfnResources, ...fromTemplates.cfnResources],
+            }
+          : fromKnown,
+        deployed,
+      ),
     );
     if (!entry.imported && !known) {
       warnings.push(
@@ -140,11 +146,16 @@ function rootStackResource(scope: BuildScope, subject: PredicateSubject): Invent
     .filter(
       ([key, known]) => key.startsWith(`${ROOT_CATEGORY}:${ROOT_SERVICE}`) && matches(known.when, subject),
     )
-    .map(([, known]) => knownResource(entry, known, names.RootStackName, names, catalog));
-  return {
-    ...(fromTemplates ?? parts[0]),
-    cfnResources: [...(fromTemplates?.cfnResources ?? []), ...parts.flatMap((part) => part.cfnResources)],
-  };
+    .map(([, known]) =>
+      knownResource(entry, known, names.RootStackName, names, catalog, hasOverride(entry, scope)),
+    );
+  return withDeployedProperties(
+    {
+      ...(fromTemplates ?? parts[0]),
+      cfnResources: [...(fromTemplates?.cfnResources ?? []), ...parts.flatMap((part) => part.cfnResources)],
+    },
+    deployedPropertyPaths(entry, scope),
+  );
 }
 
 function resourceFromTemplates(
@@ -184,6 +195,7 @@ function knownResource(
   stackName: string,
   names: DeploymentNames,
   catalog: Catalog,
+  propertiesUnknown = false,
 ): InventoryResource {
   const scope = templateScope(
     stackName,
@@ -197,7 +209,8 @@ function knownResource(
     logicalId: `${known.type}`,
     type: known.type,
     template: 'data:known-templates.json',
-    propertyNames: [],
+    propertyPaths: propertiesUnknown ? undefined : known.properties,
+    retainedOnDelete: known.deletionPolicy === 'Retain',
     names: known.names
       ? known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope))
       : physicalNames(known.type, {}, scope, catalog.resourceNames),
@@ -234,6 +247,46 @@ function templateScope(
     generatedName: generatedNamePattern(stackName, prefixLength),
   };
 }
+
+/** Property paths per logical id in the templates of the last push (amplify/#current-cloud-backend). */
+function deployedPropertyPaths(entry: BackendEntry, { context }: BuildScope): Map<string, readonly string[]> {
+  const dir = path.join(context.rootDir, 'amplify', '#current-cloud-backend', resourceDir(entry));
+  const paths = new Map<string, readonly string[]>();
+  for (const { template } of entry.imported ? [] : readResourceTemplates(dir, context.rootDir)) {
+    for (const [logicalId, value] of Object.entries(template.Resources)) {
+      paths.set(logicalId, propertyPaths(asRecord(asRecord(value).Properties)));
+    }
+  }
+  return paths;
+}
+
+/**
+ * Adds the properties the deployed version of each resource sets: an update that removes a
+ * property calls the handler action that unsets it, so trimming must see both versions.
+ */
+function withDeployedProperties(
+  resource: InventoryResource,
+  deployed: Map<string, readonly string[]>,
+): InventoryResource {
+  if (deployed.size === 0) return resource;
+  return {
+    ...resource,
+    cfnResources: resource.cfnResources.map((cfn) => {
+      const before = deployed.get(cfn.logicalId);
+      if (!before || !cfn.propertyPaths) return cfn;
+      return { ...cfn, propertyPaths: [...new Set([...cfn.propertyPaths, ...before])].sort() };
+    }),
+  };
+}
+
+/** An override.ts (amplify override) next to the resource, or beside the root stack. */
+function hasOverride(entry: BackendEntry, { context }: BuildScope): boolean {
+  return fs.existsSync(path.join(context.rootDir, 'amplify', 'backend', resourceDir(entry), 'override.ts'));
+}
+
+/** A resource's folder under amplify/backend (the root stack's is awscloudformation). */
+const resourceDir = (entry: BackendEntry): string =>
+  entry.category === ROOT_CATEGORY ? ROOT_CATEGORY : path.join(entry.category, entry.name);
 
 /**
  * CloudFormation cuts the stack name to `prefixLength` characters in generated names. A `*`

@@ -39,13 +39,37 @@ export function extractCfnResources(
       logicalId,
       type: resource.Type,
       template: file,
-      propertyNames: Object.keys(properties).sort(),
+      propertyPaths: propertyPaths(properties),
+      retainedOnDelete:
+        resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
       names: physicalNames(resource.Type, properties, scope, names),
       referencedArns: referencedArns(properties, scope),
       trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
     });
   }
   return resources;
+}
+
+/** Dot paths of the properties set (objects inside lists included, without index), down to four levels. */
+export function propertyPaths(properties: Record<string, unknown>): string[] {
+  const paths = new Set<string>();
+  const visit = (value: unknown, prefix: string, depth: number): void => {
+    if (depth > 4) return;
+    if (Array.isArray(value)) {
+      value.forEach((item) => visit(item, prefix, depth));
+    } else if (isRecord(value)) {
+      const keys = Object.keys(value);
+      // An intrinsic function is a value, not a structure of properties.
+      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return;
+      for (const key of keys) {
+        const path = prefix ? `${prefix}.${key}` : key;
+        paths.add(path);
+        visit(value[key], path, depth + 1);
+      }
+    }
+  };
+  visit(properties, '', 0);
+  return [...paths].sort();
 }
 
 /** Name patterns of the physical resource; CloudFormation's generated pattern when the template sets none. */

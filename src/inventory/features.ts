@@ -36,6 +36,12 @@ export function detectFeatures(
   }
   if (context.frontend === 'ios' || context.frontend === 'android') features.push('nativeFrontend');
   if (context.permissionsBoundaryArn) features.push('permissionsBoundary');
+  // Stack tags (tags.json) are propagated by CloudFormation to every resource that supports tags.
+  const tags = readJsonIfExists(
+    path.join(context.rootDir, 'amplify', 'backend', 'tags.json'),
+    context.rootDir,
+  );
+  if (Array.isArray(tags) && tags.length > 0) features.push('stackTags');
   return features;
 }
 

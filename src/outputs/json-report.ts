@@ -19,6 +19,19 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     })),
     phases: result.phases,
     warnings: result.warnings,
-    ...(result.findings.length > 0 ? { findings: result.findings } : {}),
+    trimmed: uniqueTrimmed(result),
   };
+}
+
+/** One entry per action and resource type, whatever the number of resources of that type. */
+function uniqueTrimmed(
+  result: GenerateResult,
+): Array<{ action: string; resourceType: string; reason: string }> {
+  const seen = new Map<string, { action: string; resourceType: string; reason: string }>();
+  for (const { action, resourceType, reason } of result.trimmed) {
+    seen.set(`${resourceType} ${action}`, { action, resourceType, reason });
+  }
+  return [...seen.values()].sort(
+    (a, b) => a.resourceType.localeCompare(b.resourceType) || a.action.localeCompare(b.action),
+  );
 }

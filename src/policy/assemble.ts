@@ -1,17 +1,24 @@
 import type { NamedPolicy, PolicyDocument, Statement } from '../model';
 import type { ScopedRequirement } from './scope';
+import { mergeAcrossResourceTypes, type Reach } from './merge-disjoint';
 import { documentSize } from './render';
 import { assignSids } from './sids';
 import { packDocuments, splitOversized } from './split';
 import { compareActions, groupStatements } from './statements';
 
 /**
- * From scoped requirements to named documents: group and merge into statements, split the
- * ones too big for a document, name them, pack them under the size limit, order them.
- * Same input, same output, byte for byte.
+ * From scoped requirements to named documents: group and merge into statements, merge
+ * statements whose actions cannot reach each other's resources, split the ones too big for a
+ * document, name them, pack them under the size limit, order them. Same input, same output,
+ * byte for byte.
  */
-export function assemblePolicies(scoped: readonly ScopedRequirement[], baseName: string): NamedPolicy[] {
-  const statements = assignSids(splitOversized(groupStatements(scoped)).sort(compareStatements));
+export function assemblePolicies(
+  scoped: readonly ScopedRequirement[],
+  baseName: string,
+  reach: Reach,
+): NamedPolicy[] {
+  const merged = mergeAcrossResourceTypes(groupStatements(scoped), reach);
+  const statements = assignSids(splitOversized(merged).sort(compareStatements));
   return packDocuments(statements).map((document, index) => named(sortedDocument(document), baseName, index));
 }
 

@@ -14,7 +14,7 @@ export interface Finding {
 /**
  * Checks documents against IAM's rules and the Service Authorization Reference: every action
  * exists, every ARN pattern fits a resource type of its action (actions without resource
- * types need `*`), every document fits the managed-policy size, Sids are unique. Returns
+ * types need `*`, each resource fits an action of its statement), every document fits the managed-policy size, Sids are unique. Returns
  * findings; an empty list means valid.
  */
 export function validateDocuments(documents: readonly PolicyDocument[], iam: IamReference): Finding[] {
@@ -35,31 +35,31 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
       findings.push({ kind: 'duplicate-sid', message: `${label} repeats Sid ${sid}` });
     }
     for (const statement of document.Statement) {
+      const anyResource = statement.Resource.includes('*');
+      const formatsOf = (action: string): readonly string[] =>
+        iam.action(action)?.resourceTypes.flatMap((type) => type.formats) ?? [];
       for (const action of statement.Action) {
-        const info = iam.action(action);
-        if (!info) {
+        if (!iam.action(action)) {
           findings.push({ kind: 'unknown-action', message: `${action} is not an IAM action` });
-          continue;
+        } else if (formatsOf(action).length === 0 && !anyResource) {
+          findings.push({
+            kind: 'resource-mismatch',
+            message: `${action} supports no resource type but is granted on ${statement.Resource.join(', ')}`,
+          });
         }
-        const formats = info.resourceTypes.flatMap((type) => type.formats);
-        for (const resource of statement.Resource) {
-          if (resource === '*') continue;
-          if (formats.length === 0) {
-            findings.push({
-              kind: 'resource-mismatch',
-              message: `${action} supports no resource type but is granted on ${resource}`,
-            });
-          } else if (
-            !formats.some(
-              (format) =>
-                formatPattern(format).test(resource) || covers(resource, sampleArn(format, resource)),
-            )
-          ) {
-            findings.push({
-              kind: 'resource-mismatch',
-              message: `${resource} is not an ARN ${action} authorizes on`,
-            });
-          }
+      }
+      // Each resource must be an ARN that some action of its statement authorizes on.
+      for (const resource of anyResource ? [] : statement.Resource) {
+        const fits = statement.Action.some((action) =>
+          formatsOf(action).some(
+            (format) => formatPattern(format).test(resource) || covers(resource, sampleArn(format, resource)),
+          ),
+        );
+        if (!fits) {
+          findings.push({
+            kind: 'resource-mismatch',
+            message: `${resource} is not an ARN any of ${statement.Action.join(', ')} authorizes on`,
+          });
         }
       }
     }

@@ -36,6 +36,9 @@ export interface KnownType {
   readonly type: string;
   readonly names?: readonly string[];
   readonly trustedServices?: readonly string[];
+  /** Property paths the service's template sets (any of its options); absent: unknown. */
+  readonly properties?: readonly string[];
+  readonly deletionPolicy?: 'Retain' | 'Delete';
 }
 
 export interface KnownTemplate {
@@ -72,6 +75,17 @@ export interface ConditionRules {
   }>;
 }
 
+/** An optional handler action and the template property that makes the handler call it. */
+export interface TrimRule {
+  readonly type: string;
+  readonly actions: readonly string[];
+  /** Property paths any of which makes the handler call the actions. */
+  readonly whenAny?: readonly string[];
+  /** Tag properties; stack tags also count. */
+  readonly tags?: readonly string[];
+  readonly reason: string;
+}
+
 export interface Catalog {
   readonly cliCalls: readonly CliCall[];
   readonly handlerPermissions: HandlerPermissions;
@@ -79,6 +93,8 @@ export interface Catalog {
   readonly resourceNames: ResourceNames;
   readonly actionCorrections: Readonly<Record<string, ActionCorrection>>;
   readonly conditionRules: ConditionRules;
+  /** Trimming rules by resource type. */
+  readonly trimRules: Readonly<Record<string, readonly TrimRule[]>>;
 }
 
 /** The package's data folder (the same from src/ under ts and from lib/src/ once compiled). */
@@ -105,6 +121,13 @@ export function loadCatalog(): Catalog {
     actionCorrections: readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json')
       .corrections,
     conditionRules: readData<ConditionRules>('condition-rules.json'),
+    trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
   };
   return cached;
+}
+
+function groupByType(rules: readonly TrimRule[]): Record<string, TrimRule[]> {
+  const byType: Record<string, TrimRule[]> = {};
+  for (const rule of rules) (byType[rule.type] ??= []).push(rule);
+  return byType;
 }

@@ -3,9 +3,12 @@ import { deploymentNames } from '../discovery/deployment-names';
 import type { Catalog } from './catalog';
 import { cliRequirements } from './cli-requirements';
 import { handlerRequirements } from './handler-requirements';
+import type { TrimmedAction } from './trimming';
 
 export interface CollectedRequirements {
   readonly requirements: readonly Requirement[];
+  /** Optional handler actions no template property asks for. */
+  readonly trimmed: readonly TrimmedAction[];
   readonly warnings: readonly string[];
 }
 
@@ -24,5 +27,9 @@ export function collectRequirements(
     deploymentNames(context),
   );
   const fromHandlers = handlerRequirements(inventory, phases, catalog);
-  return { requirements: [...fromCli, ...fromHandlers.requirements], warnings: fromHandlers.warnings };
+  return {
+    requirements: [...fromCli, ...fromHandlers.requirements],
+    trimmed: fromHandlers.trimmed,
+    warnings: fromHandlers.warnings,
+  };
 }

@@ -1,12 +1,14 @@
 import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
 import type { Catalog } from './catalog';
 import { HANDLER_OPERATIONS } from './phases';
+import { trimmedActions, type TrimmedAction } from './trimming';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
 const HANDLERS_SOURCE = 'data/cfn-handler-permissions.json';
 
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
+  readonly trimmed: TrimmedAction[];
   readonly warnings: string[];
 }
 
@@ -14,7 +16,9 @@ export interface HandlerRequirements {
  * What CloudFormation needs, with the deployer's credentials, to run the handlers of every
  * resource type in the inventory for the requested phases. Calls made by CloudFormation carry
  * `aws:CalledVia` (except the exempt ones in data/condition-rules.json); `iam:PassRole` is
- * limited to the services the project's roles trust.
+ * limited to the services the project's roles trust. Optional actions no template property
+ * asks for are trimmed (data/handler-trimming.json); delete handlers of retained resources
+ * (DeletionPolicy Retain) are never called.
  */
 export function handlerRequirements(
   inventory: Inventory,
@@ -22,6 +26,8 @@ export function handlerRequirements(
   catalog: Catalog,
 ): HandlerRequirements {
   const requirements: Requirement[] = [];
+  const trimmed: TrimmedAction[] = [];
+  const stackTags = inventory.features.includes('stackTags');
   const unknownTypes = new Map<string, Set<string>>();
   const passedToServices = [
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
@@ -39,11 +45,17 @@ export function handlerRequirements(
         unknownTypes.set(type, files);
         continue;
       }
+      const ofType = resource.cfnResources.filter((c) => c.type === type);
+      const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], stackTags);
+      trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
+      const retained = ofType.every((c) => c.retainedOnDelete);
       for (const phase of phases) {
         for (const operation of HANDLER_OPERATIONS[phase]) {
+          if (operation === 'delete' && retained) continue;
           for (const listed of handlers[operation] ?? []) {
             const correction = catalog.actionCorrections[listed];
             for (const action of correction ? correction.actions : [listed]) {
+              if (trim.has(action)) continue;
               requirements.push({
                 action,
                 phase,
@@ -67,7 +79,7 @@ export function handlerRequirements(
     ([type, files]) =>
       `No handler permissions known for ${type} (in ${[...files].sort().join(', ')}): CloudFormation may need permissions the policy does not grant.`,
   );
-  return { requirements, warnings };
+  return { requirements, trimmed, warnings };
 }
 
 function conditionFor(

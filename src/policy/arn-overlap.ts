@@ -1,0 +1,57 @@
+/**
+ * Whether an ARN pattern can match an ARN of a resource type's format: the intersection of two
+ * glob languages (`*` in the pattern; every `${Variable}` of the format is a `*`). Used to prove
+ * that adding a resource to a statement gives its actions nothing new.
+ */
+
+/** True when some string matches both globs (only `*` is special; `?` counts as `*`). */
+export function globsIntersect(a: string, b: string): boolean {
+  const memo = new Map<number, boolean>();
+  const width = b.length + 1;
+  const visit = (i: number, j: number): boolean => {
+    const key = i * width + j;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (i === a.length && j === b.length) result = true;
+    else if (i < a.length && isWild(a[i])) result = visit(i + 1, j) || (j < b.length && visit(i, j + 1));
+    else if (j < b.length && isWild(b[j])) result = visit(i, j + 1) || (i < a.length && visit(i + 1, j));
+    else result = i < a.length && j < b.length && a[i] === b[j] && visit(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return visit(0, 0);
+}
+
+const isWild = (char: string): boolean => char === '*' || char === '?';
+
+const formatGlobs = new Map<string, string>();
+
+/** The format as a glob: every `${Variable}` (partition, region and account included) becomes `*`. */
+export function formatGlob(format: string): string {
+  let glob = formatGlobs.get(format);
+  if (glob === undefined) {
+    glob = format.replace(/\$\{[^}]+\}/g, '*').replace(/\*+/g, '*');
+    formatGlobs.set(format, glob);
+  }
+  return glob;
+}
+
+/**
+ * True when the pattern can match an ARN of the format. Patterns of another service never do;
+ * within a service the whole strings are intersected.
+ */
+export function patternMayMatchFormat(pattern: string, format: string): boolean {
+  if (pattern === '*') return true;
+  const patternService = pattern.split(':')[2];
+  const formatService = format.split(':')[2];
+  if (
+    patternService !== undefined &&
+    formatService !== undefined &&
+    !patternService.includes('*') &&
+    patternService !== formatService
+  ) {
+    return false;
+  }
+  return globsIntersect(pattern, formatGlob(format));
+}
