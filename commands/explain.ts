@@ -10,6 +10,7 @@ export const explain: Command = {
   options: {
     phases: 'LIST  as for generate',
     env: 'NAME  as for generate',
+    'permissions-boundary': 'ARN  as for generate',
     json: 'print the explanation as JSON',
   },
   async run(invocation, { io, cwd }) {

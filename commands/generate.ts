@@ -8,12 +8,14 @@ import { POLICY_DIR, policyFilePaths, writePolicyFiles } from '../src/outputs/po
 export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
-  usage: 'generate [--out FILE] [--phases LIST] [--env NAME] [--json]',
+  usage: 'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json)`,
     phases:
       'LIST  comma list of push (default: push, pull, status), init (env add, first deploy), delete (env remove, amplify delete)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
+    'permissions-boundary':
+      "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings} on stdout and write no file unless --out is given',
   },
   async run(invocation, { io, cwd }) {

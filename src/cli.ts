@@ -13,6 +13,7 @@ const OPTIONS = {
   out: { type: 'string' },
   phases: { type: 'string' },
   env: { type: 'string' },
+  'permissions-boundary': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },

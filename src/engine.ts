@@ -1,11 +1,13 @@
 import type { Inventory, NamedPolicy, Phase, ProjectContext } from './model';
-import { deploymentNames, type DeploymentNames } from './discovery/deployment-names';
+import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
 import { assemblePolicies } from './policy/assemble';
-import { reachFrom } from './policy/merge-disjoint';
+import { requirePermissionsBoundary } from './policy/boundary';
+import { reachFrom, type Reach } from './policy/merge-disjoint';
+import { pinToRegion } from './policy/region';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import {
   buildNameRegistry,
@@ -26,6 +28,8 @@ export interface GenerateOptions {
   readonly phases?: readonly Phase[];
   /** @default the checked-out env */
   readonly envName?: string;
+  /** @default the env's boundary (team-provider-info.json PermissionsBoundaryPolicyArn), if any */
+  readonly permissionsBoundaryArn?: string;
 }
 
 export interface GenerateResult {
@@ -54,22 +58,31 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   }
   const phases = options.phases ?? ['push'];
   const catalog = loadCatalog();
-  const context = readProjectContext(rootDir, { envName: options.envName });
+  const context = readProjectContext(rootDir, {
+    envName: options.envName,
+    permissionsBoundaryArn: options.permissionsBoundaryArn,
+  });
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
-  const names = deploymentNames(context);
   const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
   const iam = await loadIamReference(
     collected.requirements.map((r) => r.action),
     arnTypes,
   );
   const registry = buildNameRegistry(inventory, catalog, iam);
-  const { requirements, policies, folded } = assembleWithinLimits(
-    collected.requirements,
-    iam,
+  const conditioned = (names: NameRegistry): ConditionedRequirements => {
+    const scoped = scopeRequirements(collected.requirements, iam, names, deploymentNames(context));
+    const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
+    return {
+      requirements: pinToRegion(bounded.requirements, context.region, catalog.globalServices),
+      dropped: bounded.dropped,
+    };
+  };
+  const { requirements, dropped, policies, folded } = assembleWithinLimits(
+    conditioned,
     registry,
-    names,
     basePolicyName(context),
+    reachFrom(iam),
   );
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
@@ -80,7 +93,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     phases,
     requirements,
     policies,
-    trimmed: collected.trimmed,
+    trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
@@ -90,6 +103,19 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   };
 }
 
+interface ConditionedRequirements {
+  readonly requirements: ScopedRequirement[];
+  /** Left out by a condition pass (the permissions boundary). */
+  readonly dropped: ScopedRequirement[];
+}
+
+const boundaryTrim = (requirement: ScopedRequirement): TrimmedAction => ({
+  action: requirement.action,
+  resourceType: requirement.reason.detail.split(' ')[0],
+  resource: requirement.reason.resource,
+  reason: "the env's permissions boundary must stay on every role, so it is never removed",
+});
+
 /** Names per name key tried, in order, when the exact names need more policies than one identity can hold. */
 const FOLD_THRESHOLDS = [24, 8, 2];
 
@@ -98,19 +124,19 @@ const FOLD_THRESHOLDS = [24, 8, 2];
  * IAM allows, folds long name lists into patterns (fewer and fewer names per key) and retries.
  */
 function assembleWithinLimits(
-  unscoped: Parameters<typeof scopeRequirements>[0],
-  iam: IamReference,
+  conditioned: (registry: NameRegistry) => ConditionedRequirements,
   registry: NameRegistry,
-  names: DeploymentNames,
   baseName: string,
-): { requirements: ScopedRequirement[]; policies: NamedPolicy[]; folded: string[] } {
+  reach: Reach,
+): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[] } {
   let attempt = { registry, folded: [] as string[] };
   for (let i = 0; ; i++) {
-    const requirements = scopeRequirements(unscoped, iam, attempt.registry, names);
+    const { requirements, dropped } = conditioned(attempt.registry);
     try {
       return {
         requirements,
-        policies: assemblePolicies(requirements, baseName, reachFrom(iam)),
+        dropped,
+        policies: assemblePolicies(requirements, baseName, reach),
         folded: attempt.folded,
       };
     } catch (err) {

@@ -78,7 +78,20 @@ export function generateOptions(invocation: Invocation, cwd: string): GenerateOp
     projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
     phases: phasesOption(invocation),
     envName: stringOption(invocation, 'env'),
+    permissionsBoundaryArn: boundaryOption(invocation),
   };
+}
+
+/** `--permissions-boundary ARN`: the ARN of a managed policy. */
+function boundaryOption(invocation: Invocation): string | undefined {
+  const arn = stringOption(invocation, 'permissions-boundary');
+  if (arn !== undefined && !/^arn:aws[-a-z]*:iam::(\d{12}|aws):policy\/.+/.test(arn)) {
+    throw usageError(
+      `--permissions-boundary ${arn} is not the ARN of a managed policy.`,
+      'Write --permissions-boundary arn:aws:iam::ACCOUNT:policy/NAME.',
+    );
+  }
+  return arn;
 }
 
 /** `--phases push,init`: known phases, no duplicates; default push. */

@@ -19,6 +19,8 @@ interface ProviderInfo {
 export interface ContextOptions {
   /** Env to generate for; default: the checked-out env (local-env-info.json). */
   readonly envName?: string;
+  /** Boundary to require; default: the env's (team-provider-info.json PermissionsBoundaryPolicyArn). */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     appId: pick('AmplifyAppId'),
     authRoleName: pick('AuthRoleName'),
     unauthRoleName: pick('UnauthRoleName'),
-    permissionsBoundaryArn: pick('PermissionsBoundaryPolicyArn'),
+    permissionsBoundaryArn: options.permissionsBoundaryArn ?? pick('PermissionsBoundaryPolicyArn'),
     frontend: asString(projectConfig.frontend),
     envNames,
     warnings,

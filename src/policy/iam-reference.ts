@@ -15,6 +15,9 @@ export interface ActionInfo {
   /** Canonical spelling from the reference (`s3:GetObject`). */
   readonly name: string;
   readonly resourceTypes: readonly ActionResourceType[];
+  /** Condition keys the action supports (action level). */
+  readonly conditionKeys: readonly string[];
+  readonly accessLevel: 'Read' | 'Write' | 'List' | 'Tagging' | 'Permissions management';
 }
 
 export interface IamReference {
@@ -59,6 +62,8 @@ export async function loadIamReference(
       actionInfo.set(action.toLowerCase(), {
         name: `${service.toLowerCase()}:${details.name}`,
         resourceTypes,
+        conditionKeys: details.conditionKeys,
+        accessLevel: details.accessLevel as ActionInfo['accessLevel'],
       });
     }),
   );

@@ -83,6 +83,8 @@ export interface TrimRule {
   readonly whenAny?: readonly string[];
   /** Tag properties; stack tags also count. */
   readonly tags?: readonly string[];
+  /** A project feature that makes the handler call the actions whatever the template says. */
+  readonly whenFeature?: string;
   readonly reason: string;
 }
 
@@ -95,6 +97,8 @@ export interface Catalog {
   readonly conditionRules: ConditionRules;
   /** Trimming rules by resource type. */
   readonly trimRules: Readonly<Record<string, readonly TrimRule[]>>;
+  /** Services requested in us-east-1 whatever the project's region. */
+  readonly globalServices: readonly string[];
 }
 
 /** The package's data folder (the same from src/ under ts and from lib/src/ once compiled). */
@@ -122,6 +126,7 @@ export function loadCatalog(): Catalog {
       .corrections,
     conditionRules: readData<ConditionRules>('condition-rules.json'),
     trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
+    globalServices: readData<{ services: string[] }>('global-services.json').services,
   };
   return cached;
 }

@@ -27,7 +27,6 @@ export function handlerRequirements(
 ): HandlerRequirements {
   const requirements: Requirement[] = [];
   const trimmed: TrimmedAction[] = [];
-  const stackTags = inventory.features.includes('stackTags');
   const unknownTypes = new Map<string, Set<string>>();
   const passedToServices = [
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
@@ -46,7 +45,7 @@ export function handlerRequirements(
         continue;
       }
       const ofType = resource.cfnResources.filter((c) => c.type === type);
-      const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], stackTags);
+      const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], inventory.features);
       trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
       const retained = ofType.every((c) => c.retainedOnDelete);
       for (const phase of phases) {

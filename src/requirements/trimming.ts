@@ -18,13 +18,15 @@ export interface TrimmedAction {
 export function trimmedActions(
   resources: readonly CfnResource[],
   rules: readonly TrimRule[],
-  stackTags: boolean,
+  features: readonly string[],
 ): Map<string, string> {
   const trimmed = new Map<string, string>();
   if (resources.some((r) => r.propertyPaths === undefined)) return trimmed;
   const sets = (paths: readonly string[] = []): boolean =>
     paths.some((path) => resources.some((r) => r.propertyPaths?.includes(path)));
-  const needed = (rule: TrimRule): boolean => (rule.tags ? stackTags || sets(rule.tags) : sets(rule.whenAny));
+  const needed = (rule: TrimRule): boolean =>
+    (rule.whenFeature !== undefined && features.includes(rule.whenFeature)) ||
+    (rule.tags ? features.includes('stackTags') || sets(rule.tags) : sets(rule.whenAny));
   const kept = new Set(rules.filter(needed).flatMap((rule) => rule.actions));
   for (const rule of rules.filter((r) => !needed(r))) {
     for (const action of rule.actions) {

@@ -1,6 +1,7 @@
 import { runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
 import type { NamedPolicy } from '../../src/model';
 import { covers } from '../../src/policy/arn-patterns';
+import { loadCatalog } from '../../src/requirements/catalog';
 import { renderDocument } from '../../src/policy/render';
 
 /** One AWS request a deployment makes, as IAM sees it. */
@@ -41,6 +42,7 @@ const defaultKeyPolicy = (account: string): unknown => ({
 export async function deniedRequests(
   policies: readonly NamedPolicy[],
   requests: readonly SimulatedRequest[],
+  region = 'us-east-1',
 ): Promise<string[]> {
   const identityPolicies = policies.map((p) => ({ name: p.name, policy: renderDocument(p.document) }));
   const denied: string[] = [];
@@ -53,7 +55,10 @@ export async function deniedRequests(
             principal: PRINCIPAL,
             action: request.action,
             resource: { resource, accountId: accountOf(resource) },
-            contextVariables: request.context ?? {},
+            contextVariables: {
+              'aws:RequestedRegion': requestedRegion(request.action, region),
+              ...request.context,
+            },
           },
           identityPolicies,
           serviceControlPolicies: [],
@@ -103,6 +108,14 @@ function grantsTextually(policies: readonly NamedPolicy[], request: SimulatedReq
         (!s.Condition || (viaCfn && JSON.stringify(s.Condition).includes('aws:CalledVia'))),
     ),
   );
+}
+
+/**
+ * Every real request carries aws:RequestedRegion: the project's region, or us-east-1 for the
+ * global services (the same list the engine uses, data/global-services.json).
+ */
+function requestedRegion(action: string, region: string): string {
+  return loadCatalog().globalServices.includes(action.split(':')[0]) ? 'us-east-1' : region;
 }
 
 const accountOf = (arn: string): string =>
