@@ -39,6 +39,11 @@ export const generate: Command = {
       return 0;
     }
     for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+    for (const finding of result.escalations) {
+      io.err(
+        `warning: privilege escalation (${finding.severity}, ${finding.id}): ${finding.reason}\n  grants: ${finding.grants.slice(0, 3).join('; ')}${finding.grants.length > 3 ? `; and ${finding.grants.length - 3} more` : ''}\n  mitigation: ${finding.mitigation}\n`,
+      );
+    }
     io.err(`Phases: ${result.phases.join(', ')}; ${result.inventory.resources.length} resources.\n`);
     result.policies.forEach((policy, index) => {
       io.out(

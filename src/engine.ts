@@ -8,6 +8,7 @@ import { assemblePolicies } from './policy/assemble';
 import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
+import { escalationFindings, type EscalationFinding } from './policy/escalation';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import {
   buildNameRegistry,
@@ -41,6 +42,8 @@ export interface GenerateResult {
   readonly policies: readonly NamedPolicy[];
   /** Optional CloudFormation handler actions left out because no template property asks for them. */
   readonly trimmed: readonly TrimmedAction[];
+  /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
+  readonly escalations: readonly EscalationFinding[];
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
@@ -78,11 +81,12 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       dropped: bounded.dropped,
     };
   };
+  const reach = reachFrom(iam);
   const { requirements, dropped, policies, folded } = assembleWithinLimits(
     conditioned,
     registry,
     basePolicyName(context),
-    reachFrom(iam),
+    reach,
   );
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
@@ -94,6 +98,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     requirements,
     policies,
     trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
+    escalations: escalationFindings(policies, catalog.escalationRules, reach),
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,

@@ -20,6 +20,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     phases: result.phases,
     warnings: result.warnings,
     trimmed: uniqueTrimmed(result),
+    findings: result.escalations,
   };
 }
 

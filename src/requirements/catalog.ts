@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Phase } from '../model';
+import type { EscalationRules } from '../policy/escalation';
 
 /**
  * Loads the permission knowledge in data/ (each file carries its own provenance).
@@ -99,6 +100,7 @@ export interface Catalog {
   readonly trimRules: Readonly<Record<string, readonly TrimRule[]>>;
   /** Services requested in us-east-1 whatever the project's region. */
   readonly globalServices: readonly string[];
+  readonly escalationRules: EscalationRules;
 }
 
 /** The package's data folder (the same from src/ under ts and from lib/src/ once compiled). */
@@ -127,6 +129,7 @@ export function loadCatalog(): Catalog {
     conditionRules: readData<ConditionRules>('condition-rules.json'),
     trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
     globalServices: readData<{ services: string[] }>('global-services.json').services,
+    escalationRules: readData<EscalationRules>('escalation-rules.json'),
   };
   return cached;
 }

@@ -49,6 +49,17 @@ export function exampleProjects(): string[] {
 /** Copies a project into a fresh temporary folder (tests must not write into the corpus or examples). */
 export function copyToTemp(projectDir: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-'));
-  fs.cpSync(projectDir, target, { recursive: true });
+  // Output of earlier runs (npm run example) is not part of the project.
+  fs.cpSync(projectDir, target, {
+    recursive: true,
+    filter: (source) => !isOutput(projectDir, source),
+  });
   return target;
+}
+
+/** Output of earlier runs (`npm run example`) in a project's amplify/least-privilege folder. */
+export function isOutput(projectDir: string, source: string): boolean {
+  return (
+    path.relative(projectDir, source).split(path.sep).slice(0, 2).join('/') === 'amplify/least-privilege'
+  );
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT } from './paths';
+import { isOutput, REPO_ROOT } from './paths';
 
 /** The real Amplify CLI (JavaScript build), installed from test/e2e/cli/package.json by `npm run setup:e2e`. */
 export const AMPLIFY_BIN = path.join(REPO_ROOT, 'test', 'e2e', 'cli', 'node_modules', '.bin', 'amplify');
@@ -53,7 +53,10 @@ export function runAmplify(args: readonly string[], cwd: string, env: NodeJS.Pro
 /** A real-CLI project copied to a temporary folder, with the CLI's recorded project path pointing at the copy. */
 export function projectCopy(projectDir: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-project-'));
-  fs.cpSync(projectDir, target, { recursive: true });
+  fs.cpSync(projectDir, target, {
+    recursive: true,
+    filter: (source) => !isOutput(projectDir, source),
+  });
   const localEnv = path.join(target, 'amplify', '.config', 'local-env-info.json');
   if (fs.existsSync(localEnv)) {
     const info = JSON.parse(fs.readFileSync(localEnv, 'utf8'));
