@@ -12,11 +12,11 @@ export const generate: Command = {
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json)`,
     phases:
-      'LIST  comma list of push (default: push, pull, status), init (env add, first deploy), delete (env remove, amplify delete)',
+      'LIST  comma list of push (default: push, pull, status), init (env add, first deploy), delete (env remove, amplify delete; also lets a push delete what it removes)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
-    json: 'print one JSON object {policies, resources, warnings} on stdout and write no file unless --out is given',
+    json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
   },
   async run(invocation, { io, cwd }) {
     checkOptions(invocation, generate);
