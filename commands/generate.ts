@@ -1,14 +1,25 @@
 import * as path from 'node:path';
 import { generatePolicies } from '../src/engine';
 import { projectError } from '../src/errors';
-import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
+import type { GenerateResult } from '../src/engine';
+import {
+  ATTACH_OPTIONS,
+  booleanOption,
+  checkOptions,
+  generateOptions,
+  stringOption,
+  type Command,
+  type CommandIo,
+} from '../src/invocation';
+import { loadAttach } from './attach';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR, policyFilePaths, writePolicyFiles } from '../src/outputs/policy-files';
 
 export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
-  usage: 'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json]',
+  usage:
+    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json)`,
     phases:
@@ -17,8 +28,10 @@ export const generate: Command = {
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
+    attach: 'then create or update the policies in IAM and attach them (see attach)',
+    ...ATTACH_OPTIONS,
   },
-  async run(invocation, { io, cwd }) {
+  async run(invocation, { io, cwd, ...rest }) {
     checkOptions(invocation, generate);
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
@@ -36,21 +49,38 @@ export const generate: Command = {
     if (files) await writePolicyFiles(result.policies, files, out ? undefined : result.policies[0]?.name);
     if (json) {
       io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
-      return 0;
+    } else {
+      printSummary(result, files, io, cwd);
     }
-    for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
-    for (const finding of result.escalations) {
-      io.err(
-        `warning: privilege escalation (${finding.severity}, ${finding.id}): ${finding.reason}\n  grants: ${finding.grants.slice(0, 3).join('; ')}${finding.grants.length > 3 ? `; and ${finding.grants.length - 3} more` : ''}\n  mitigation: ${finding.mitigation}\n`,
-      );
-    }
-    io.err(`Phases: ${result.phases.join(', ')}; ${result.inventory.resources.length} resources.\n`);
-    result.policies.forEach((policy, index) => {
-      io.out(
-        `${path.relative(cwd, files?.[index] ?? '') || files?.[index]}  ${policy.name}  ${policy.characters} characters\n`,
-      );
-    });
-    io.err('Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE\n');
-    return 0;
+    return booleanOption(invocation, 'attach')
+      ? loadAttach().attachPolicies(result, invocation, { io, cwd, ...rest })
+      : 0;
   },
 };
+
+/** The human output: warnings and findings on stderr, the files written on stdout. */
+function printSummary(
+  result: GenerateResult,
+  files: readonly string[] | undefined,
+  io: CommandIo,
+  cwd: string,
+): void {
+  for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+  for (const finding of result.escalations) {
+    const grants =
+      finding.grants.slice(0, 3).join('; ') +
+      (finding.grants.length > 3 ? `; and ${finding.grants.length - 3} more` : '');
+    io.err(
+      `warning: privilege escalation (${finding.severity}, ${finding.id}): ${finding.reason}\n  grants: ${grants}\n  mitigation: ${finding.mitigation}\n`,
+    );
+  }
+  io.err(`Phases: ${result.phases.join(', ')}; ${result.inventory.resources.length} resources.\n`);
+  result.policies.forEach((policy, index) => {
+    io.out(
+      `${path.relative(cwd, files?.[index] ?? '') || files?.[index]}  ${policy.name}  ${policy.characters} characters\n`,
+    );
+  });
+  io.err(
+    'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
+  );
+}

@@ -1,4 +1,5 @@
 import type { Command, CommandEnv, Invocation } from '../src/invocation';
+import { attach } from './attach';
 import { explain } from './explain';
 import { generate } from './generate';
 import { helpCommand, helpText } from './help';
@@ -9,6 +10,7 @@ let prefix = 'amplify least-privilege';
 export const COMMANDS: readonly Command[] = [
   generate,
   explain,
+  attach,
   helpCommand(
     () => COMMANDS,
     () => prefix,

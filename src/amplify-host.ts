@@ -6,6 +6,16 @@ import { LeastPrivilegeError, type ErrorKind } from './errors';
  * See ../shared/real-cli/README.md for the verified facts.
  */
 export interface AmplifyContext {
+  readonly amplify?: {
+    readonly invokePluginMethod?: (
+      context: AmplifyContext,
+      category: string,
+      service: string | undefined,
+      method: string,
+      args: unknown[],
+    ) => Promise<unknown>;
+    readonly confirmPrompt?: (message: string, defaultValue?: boolean) => Promise<boolean>;
+  };
   readonly input?: {
     readonly command?: string;
     readonly subCommands?: readonly string[];
@@ -28,6 +38,7 @@ const HOST_ERROR_NAMES: Record<ErrorKind, string> = {
   'no-project': 'ProjectNotFoundError',
   project: 'ConfigurationError',
   limit: 'ResourceCountLimitExceedError',
+  aws: 'PermissionsError',
 };
 
 /**
@@ -61,4 +72,26 @@ function hostAmplifyError(context: AmplifyContext): AmplifyErrorConstructor | un
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The project's AWS credentials and region exactly as the CLI resolves them
+ * (awscloudformation's loadConfiguration), for attach inside the Amplify CLI.
+ */
+export function hostAwsAccess(
+  context: AmplifyContext,
+): (() => Promise<{ credentials?: unknown; region?: string }>) | undefined {
+  const invoke = context.amplify?.invokePluginMethod;
+  if (!invoke) return undefined;
+  return async () =>
+    (await invoke(context, 'awscloudformation', undefined, 'loadConfiguration', [context])) as {
+      credentials?: unknown;
+      region?: string;
+    };
+}
+
+/** The CLI's own yes/no prompt, when it has one. */
+export function hostConfirm(context: AmplifyContext): ((question: string) => Promise<boolean>) | undefined {
+  const confirm = context.amplify?.confirmPrompt;
+  return confirm ? (question) => confirm(question, false) : undefined;
 }

@@ -15,6 +15,12 @@ const OPTIONS = {
   env: { type: 'string' },
   'permissions-boundary': { type: 'string' },
   json: { type: 'boolean' },
+  attach: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  profile: { type: 'string' },
+  user: { type: 'string' },
+  role: { type: 'string' },
+  group: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },
 } as const;

@@ -2,8 +2,11 @@
  * Errors the user can act on. Each carries a resolution and the exit code the bin uses;
  * the plugin entry turns them into the host CLI's AmplifyError (see src/amplify-host.ts).
  */
-/** usage: wrong flags (exit 2); no-project: not inside an Amplify project; project: unreadable input; limit: IAM quotas. */
-export type ErrorKind = 'usage' | 'no-project' | 'project' | 'limit';
+/**
+ * usage: wrong flags (exit 2); no-project: not inside an Amplify project; project: unreadable
+ * input; limit: IAM quotas; aws: a call to AWS failed (attach).
+ */
+export type ErrorKind = 'usage' | 'no-project' | 'project' | 'limit' | 'aws';
 
 export class LeastPrivilegeError extends Error {
   constructor(

@@ -4,7 +4,7 @@
  * turn errors into the host CLI's AmplifyError.
  */
 import { runCommand } from '../commands/index';
-import { toHostError, type AmplifyContext } from './amplify-host';
+import { hostAwsAccess, hostConfirm, toHostError, type AmplifyContext } from './amplify-host';
 import type { Invocation } from './invocation';
 
 export async function executeAmplifyCommand(context: AmplifyContext): Promise<void> {
@@ -17,7 +17,7 @@ export async function executeAmplifyCommand(context: AmplifyContext): Promise<vo
   try {
     const exitCode = await runCommand(
       invocation,
-      { io: processIo, cwd: process.cwd() },
+      { io: processIo, cwd: process.cwd(), awsAccess: hostAwsAccess(context), confirm: hostConfirm(context) },
       'amplify least-privilege',
     );
     if (exitCode !== 0) process.exitCode = exitCode;

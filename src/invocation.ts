@@ -24,6 +24,10 @@ export interface CommandEnv {
   readonly io: CommandIo;
   /** Where the project search starts when --project-dir is not given. */
   readonly cwd: string;
+  /** The host CLI's credentials and region for the project (inside the Amplify CLI only). */
+  readonly awsAccess?: () => Promise<{ credentials?: unknown; region?: string }>;
+  /** The host CLI's yes/no prompt (inside the Amplify CLI only). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface Command {
@@ -39,6 +43,16 @@ export interface Command {
 export const COMMON_OPTIONS: Readonly<Record<string, string>> = {
   'project-dir': 'DIR  the Amplify project (default: the current folder, walking up to the project root)',
   help: 'show help',
+};
+
+/** Options of the commands that attach (attach, generate --attach). */
+export const ATTACH_OPTIONS: Readonly<Record<string, string>> = {
+  yes: 'apply the plan without asking (also -y)',
+  'dry-run': 'print the plan and change nothing',
+  profile: "NAME  AWS profile (standalone; inside the Amplify CLI the project's own credentials are used)",
+  user: 'NAME  attach to this IAM user instead of the caller',
+  role: 'NAME  attach to this IAM role instead of the caller',
+  group: 'NAME  attach to this IAM group instead of the caller',
 };
 
 /** Rejects options the command does not know, and `--k=v` (the Amplify CLI does not split it). */

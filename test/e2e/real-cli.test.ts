@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/paths';
 import { projectCopy, quietCliEnv, realCliInstalled, runAmplify } from '../support/real-cli';
+import { attachedNames, createUser } from '../support/iam-fixture';
+import { startMoto, type Moto } from '../support/moto';
 import { runBin } from '../support/run-bin';
 
 /**
@@ -88,5 +90,42 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
     assert.notEqual(run.status, 0);
     assert.match(run.output, /is not inside an Amplify project/);
     assert.match(run.output, /Resolution: Run the command in an Amplify Gen 1 project/);
+  });
+});
+
+describe('e2e: attach through the real Amplify CLI, with a profile pointing at moto', function () {
+  this.timeout(240_000);
+  let moto: Moto;
+  before(async function () {
+    if (!realCliInstalled()) {
+      if (process.env.LP_REQUIRE_REAL_CLI)
+        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
+      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
+      this.skip();
+    }
+    moto = await startMoto();
+  });
+  after(() => moto?.stop());
+
+  it("`amplify least-privilege generate --attach --yes` attaches the policies to the profile's user", async () => {
+    const user = await createUser(moto.endpoint);
+    const env: NodeJS.ProcessEnv = { ...quietCliEnv(), AWS_ENDPOINT_URL: moto.endpoint };
+    const aws = path.join(env.HOME ?? '', '.aws');
+    fs.mkdirSync(aws, { recursive: true });
+    fs.writeFileSync(
+      path.join(aws, 'credentials'),
+      `[default]\naws_access_key_id = ${user.keys.accessKeyId}\naws_secret_access_key = ${user.keys.secretAccessKey}\n`,
+    );
+    fs.writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');
+    const project = projectCopy(path.join(REPO_ROOT, 'examples', 'lpdemo'));
+    assert.equal(runAmplify(['plugin', 'add', REPO_ROOT], project, env).status, 0);
+    const run = runAmplify(['least-privilege', 'generate', '--attach', '--yes'], project, env);
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.output, new RegExp(`Changes for IAM user ${user.name}`));
+    assert.ok(!run.output.includes(user.keys.secretAccessKey), 'credentials are never printed');
+    assert.deepEqual(await attachedNames(user.iam, user.name), [
+      'amplify-lpdemo-dev-least-privilege',
+      'amplify-lpdemo-dev-least-privilege-2',
+    ]);
   });
 });

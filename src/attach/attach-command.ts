@@ -1,0 +1,54 @@
+import inquirer from 'inquirer';
+import type { GenerateResult } from '../engine';
+import { usageError } from '../errors';
+import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
+import { createClients, type AwsAccess } from './aws-clients';
+import { explicitTarget } from './identity';
+import { runAttach } from './run-attach';
+
+/**
+ * The attach step shared by `attach` and `generate --attach`: credentials from the host CLI
+ * (inside Amplify) or from --profile / the default chain (standalone), a confirmation prompt
+ * unless --yes, and nothing changed with --dry-run. Loaded only when attach runs.
+ */
+export async function attachPolicies(
+  result: GenerateResult,
+  invocation: Invocation,
+  env: CommandEnv,
+): Promise<number> {
+  const yes = booleanOption(invocation, 'yes') || booleanOption(invocation, 'y');
+  const dryRun = booleanOption(invocation, 'dry-run');
+  const profile = stringOption(invocation, 'profile');
+  const fromHost = env.awsAccess && !profile ? await env.awsAccess() : undefined;
+  // The host hands over SDK v3 credentials (loadConfiguration); they are passed on as they are.
+  const access: AwsAccess = fromHost ? (fromHost as AwsAccess) : { profile, region: result.context.region };
+  const { iam, sts } = createClients({ ...access, region: access.region ?? result.context.region });
+  return runAttach(
+    result,
+    {
+      yes,
+      dryRun,
+      target: explicitTarget({
+        user: stringOption(invocation, 'user'),
+        role: stringOption(invocation, 'role'),
+        group: stringOption(invocation, 'group'),
+      }),
+    },
+    { iam, sts, io: env.io, confirm: env.confirm ?? confirmInTerminal },
+  );
+}
+
+/** A yes/no question on the terminal (stderr, so stdout stays clean); refused without a terminal. */
+async function confirmInTerminal(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    throw usageError(
+      'attach needs a confirmation, and there is no terminal to ask.',
+      'Pass --yes to apply the plan, or --dry-run to only see it.',
+    );
+  }
+  const prompt = inquirer.createPromptModule({ output: process.stderr });
+  const { ok } = await prompt<{ ok: boolean }>([
+    { type: 'confirm', name: 'ok', message: question, default: false },
+  ]);
+  return ok;
+}

@@ -1,0 +1,67 @@
+import { POLICY_PATH } from './plan';
+
+/**
+ * The permissions the person running `attach` needs, as a ready policy: manage policies under
+ * our path, attach only those to users, roles or groups, and read the account summary for the
+ * attachment quota. An administrator attaches it once (README, "Permissions for attach").
+ */
+export function attachPermissionsPolicy(account = '*', partition = 'aws'): Record<string, unknown> {
+  const ourPolicies = `arn:${partition}:iam::${account}:policy${POLICY_PATH}*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ManageLeastPrivilegePolicies',
+        Effect: 'Allow',
+        Action: [
+          'iam:CreatePolicy',
+          'iam:CreatePolicyVersion',
+          'iam:DeletePolicy',
+          'iam:DeletePolicyVersion',
+          'iam:GetPolicy',
+          'iam:GetPolicyVersion',
+          'iam:ListPolicyVersions',
+        ],
+        Resource: ourPolicies,
+      },
+      {
+        Sid: 'AttachOnlyThem',
+        Effect: 'Allow',
+        Action: [
+          'iam:AttachGroupPolicy',
+          'iam:AttachRolePolicy',
+          'iam:AttachUserPolicy',
+          'iam:DetachGroupPolicy',
+          'iam:DetachRolePolicy',
+          'iam:DetachUserPolicy',
+        ],
+        Resource: [
+          `arn:${partition}:iam::${account}:user/*`,
+          `arn:${partition}:iam::${account}:role/*`,
+          `arn:${partition}:iam::${account}:group/*`,
+        ],
+        Condition: { ArnLike: { 'iam:PolicyARN': ourPolicies } },
+      },
+      {
+        Sid: 'ReadAttachments',
+        Effect: 'Allow',
+        Action: [
+          'iam:ListAttachedGroupPolicies',
+          'iam:ListAttachedRolePolicies',
+          'iam:ListAttachedUserPolicies',
+        ],
+        Resource: [
+          `arn:${partition}:iam::${account}:user/*`,
+          `arn:${partition}:iam::${account}:role/*`,
+          `arn:${partition}:iam::${account}:group/*`,
+        ],
+      },
+      {
+        Sid: 'ListAndQuota',
+        Effect: 'Allow',
+        Action: ['iam:GetAccountSummary', 'iam:ListPolicies'],
+        Resource: '*',
+      },
+    ],
+  };
+}

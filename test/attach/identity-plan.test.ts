@@ -1,0 +1,124 @@
+import * as assert from 'node:assert/strict';
+import { explicitTarget, readCallerArn } from '../../src/attach/identity';
+import { planChanges, type ExistingPolicy } from '../../src/attach/plan';
+import { LeastPrivilegeError } from '../../src/errors';
+import type { NamedPolicy } from '../../src/model';
+import { renderDocument } from '../../src/policy/render';
+
+const policy = (name: string, action = 's3:GetObject'): NamedPolicy => ({
+  name,
+  characters: 0,
+  document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: [action], Resource: ['*'] }] },
+});
+const existing = (p: NamedPolicy, extra: Partial<ExistingPolicy> = {}): ExistingPolicy => ({
+  name: p.name,
+  arn: `arn:aws:iam::1:policy/amplify-least-privilege/${p.name}`,
+  document: renderDocument(p.document),
+  versions: [{ id: 'v1', isDefault: true, created: '2026-01-01' }],
+  attached: true,
+  ...extra,
+});
+const target = { kind: 'user' as const, name: 'dev' };
+
+describe('attach: identity', () => {
+  it('reads users (with paths), assumed roles, Identity Center sessions; refuses root', () => {
+    assert.deepEqual(
+      readCallerArn('arn:aws:iam::123456789012:user/team/dev').kind === 'target' &&
+        readCallerArn('arn:aws:iam::123456789012:user/team/dev'),
+      {
+        kind: 'target',
+        target: { kind: 'user', name: 'dev' },
+        account: '123456789012',
+        partition: 'aws',
+      },
+    );
+    const role = readCallerArn('arn:aws:sts::123456789012:assumed-role/ci-deployer/gh-run-42');
+    assert.equal(role.kind === 'target' && `${role.target.kind}:${role.target.name}`, 'role:ci-deployer');
+    const sso = readCallerArn(
+      'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AmplifyDevs_0123456789abcdef/alice',
+    );
+    assert.equal(sso.kind === 'identity-center' && sso.permissionSet, 'AmplifyDevs');
+    assert.throws(() => readCallerArn('arn:aws:iam::123456789012:root'), LeastPrivilegeError);
+  });
+
+  it('takes at most one of --user, --role, --group', () => {
+    assert.deepEqual(explicitTarget({ role: 'ci' }), { kind: 'role', name: 'ci' });
+    assert.equal(explicitTarget({}), undefined);
+    assert.throws(() => explicitTarget({ user: 'a', role: 'b' }), LeastPrivilegeError);
+  });
+});
+
+describe('attach: plan', () => {
+  const base = 'amplify-p-dev-least-privilege';
+  it('plans nothing when every policy is current and attached', () => {
+    const plan = planChanges([policy(base)], {
+      target,
+      ours: [existing(policy(base))],
+      attachedCount: 1,
+      attachedQuota: 10,
+    });
+    assert.deepEqual(plan.steps, []);
+    assert.deepEqual(plan.unchanged, [base]);
+  });
+
+  it('orders create, version, attach before detach and delete, and counts attachments at their peak', () => {
+    const desired = [policy(base, 'a:B'), policy(`${base}-2`)];
+    const ours = [
+      existing(policy(base)),
+      existing(policy(`${base}-3`), {
+        versions: [
+          { id: 'v1', isDefault: false, created: '1' },
+          { id: 'v2', isDefault: true, created: '2' },
+        ],
+      }),
+    ];
+    const plan = planChanges(desired, { target, ours, attachedCount: 4, attachedQuota: 10 });
+    assert.deepEqual(
+      plan.steps.map((s) => `${s.kind} ${s.name}`),
+      [
+        `new-version ${base}`,
+        `create ${base}-2`,
+        `attach ${base}-2`,
+        `detach ${base}-3`,
+        `delete-policy ${base}-3`,
+      ],
+    );
+    const deletion = plan.steps.find((s) => s.kind === 'delete-policy');
+    assert.deepEqual(deletion?.kind === 'delete-policy' && deletion.versionIds, ['v1']);
+    assert.equal(plan.attachedAtMost, 5);
+  });
+
+  it('makes room by deleting the oldest non-default version, never the default', () => {
+    const versions = ['2026-03', '2026-01', '2026-05', '2026-02', '2026-04'].map((created, i) => ({
+      id: `v${i + 1}`,
+      isDefault: i === 1,
+      created,
+    }));
+    const plan = planChanges([policy(base, 'x:Y')], {
+      target,
+      ours: [existing(policy(base), { versions })],
+      attachedCount: 1,
+      attachedQuota: 10,
+    });
+    const removal = plan.steps[0];
+    assert.equal(
+      removal.kind === 'delete-version' && removal.versionId,
+      'v4',
+      'oldest non-default (v2 is the default)',
+    );
+    assert.equal(plan.steps[1].kind, 'new-version');
+  });
+
+  it('attaches an existing but detached policy without a new version (the repair after a half-finished run)', () => {
+    const plan = planChanges([policy(base)], {
+      target,
+      ours: [existing(policy(base), { attached: false })],
+      attachedCount: 0,
+      attachedQuota: 10,
+    });
+    assert.deepEqual(
+      plan.steps.map((s) => s.kind),
+      ['attach'],
+    );
+  });
+});
