@@ -10,6 +10,7 @@ import {
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
 } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createClients } from '../../src/attach/aws-clients';
 import { runAttach } from '../../src/attach/run-attach';
@@ -181,5 +182,32 @@ describe('attach faults (aws-sdk-client-mock on the client instance, moto behind
       else process.env.AWS_ENDPOINT_URL_IAM = saved;
       await proxy.close();
     }
+  });
+
+  it('an IAM Identity Center session gets the policies printed for its permission set, and nothing changes', async () => {
+    const user = await createUser(moto.endpoint);
+    const sts = new STSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: user.keys });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({
+        Arn: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AmplifyDevs_0123456789abcdef/alice',
+        Account: '123456789012',
+      });
+    let printed = '';
+    await assert.rejects(
+      runAttach(
+        result,
+        { yes: true, dryRun: false },
+        {
+          iam: user.iam,
+          sts,
+          io: { out: (t) => void (printed += t), err: () => undefined },
+          confirm: async () => true,
+        },
+      ),
+      (err: unknown) => err instanceof LeastPrivilegeError && /permission set AmplifyDevs/.test(err.message),
+    );
+    assert.match(printed, /# amplify-lp-dev-least-privilege\n\{\n {2}"Version": "2012-10-17"/);
+    assert.deepEqual(await ourPolicies(user.iam), []);
   });
 });

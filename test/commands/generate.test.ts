@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -151,5 +152,17 @@ describe('command: exit codes and errors', function () {
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /Unknown command "deploy"/);
     assert.match(unknown.stdout, /Commands:/);
+  });
+});
+
+describe('command: generate stays off the AWS SDK', () => {
+  it('runs generate in-process without loading @aws-sdk', () => {
+    const script = [
+      "const { runCommand } = require('./lib/commands/index.js');",
+      `runCommand({ command: 'generate', args: [], options: { json: true, 'project-dir': ${JSON.stringify(EXAMPLE)} } }, { io: { out: () => {}, err: () => {} }, cwd: process.cwd() }, 'x')`,
+      "  .then(() => { const sdk = Object.keys(require.cache).filter((k) => k.includes('@aws-sdk')); process.stdout.write(String(sdk.length)); });",
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+    assert.equal(result.stdout, '0', result.stderr);
   });
 });
