@@ -187,12 +187,10 @@ describe('attach faults (aws-sdk-client-mock on the client instance, moto behind
   it('an IAM Identity Center session gets the policies printed for its permission set, and nothing changes', async () => {
     const user = await createUser(moto.endpoint);
     const sts = new STSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: user.keys });
-    mockClient(sts)
-      .on(GetCallerIdentityCommand)
-      .resolves({
-        Arn: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AmplifyDevs_0123456789abcdef/alice',
-        Account: '123456789012',
-      });
+    mockClient(sts).on(GetCallerIdentityCommand).resolves({
+      Arn: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AmplifyDevs_0123456789abcdef/alice',
+      Account: '123456789012',
+    });
     let printed = '';
     await assert.rejects(
       runAttach(
