@@ -34,18 +34,25 @@ export async function attachPolicies(
         group: stringOption(invocation, 'group'),
       }),
     },
-    { iam, sts, io: env.io, confirm: env.confirm ?? confirmInTerminal },
+    { iam, sts, io: env.io, confirm: (question) => confirmInTerminal(question, env.confirm) },
   );
 }
 
-/** A yes/no question on the terminal (stderr, so stdout stays clean); refused without a terminal. */
-async function confirmInTerminal(question: string): Promise<boolean> {
+/**
+ * A yes/no question on the terminal: the host CLI's own prompt inside Amplify, else inquirer
+ * on stderr (stdout stays clean). Refused without a terminal, where it could only hang.
+ */
+async function confirmInTerminal(
+  question: string,
+  hostPrompt?: (question: string) => Promise<boolean>,
+): Promise<boolean> {
   if (!process.stdin.isTTY) {
     throw usageError(
       'attach needs a confirmation, and there is no terminal to ask.',
       'Pass --yes to apply the plan, or --dry-run to only see it.',
     );
   }
+  if (hostPrompt) return hostPrompt(question);
   const prompt = inquirer.createPromptModule({ output: process.stderr });
   const { ok } = await prompt<{ ok: boolean }>([
     { type: 'confirm', name: 'ok', message: question, default: false },
