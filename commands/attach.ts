@@ -1,5 +1,12 @@
 import { generatePolicies } from '../src/engine';
-import { ATTACH_OPTIONS, checkOptions, generateOptions, type Command } from '../src/invocation';
+import {
+  ATTACH_OPTIONS,
+  booleanOption,
+  checkOptions,
+  generateOptions,
+  type Command,
+} from '../src/invocation';
+import { writeOutputs } from '../src/outputs/write-outputs';
 
 /**
  * The attach module pulls in the AWS SDK: required only when attach runs, never by generate or
@@ -24,7 +31,10 @@ export const attach: Command = {
   },
   async run(invocation, env) {
     checkOptions(invocation, attach);
-    const result = await generatePolicies(generateOptions(invocation, env.cwd));
-    return loadAttach().attachPolicies(result, invocation, env);
+    const options = generateOptions(invocation, env.cwd);
+    const result = await generatePolicies(options);
+    // The committed copy matches what is attached: the files and the guard state are written first.
+    const files = booleanOption(invocation, 'dry-run') ? [] : await writeOutputs(result, options);
+    return loadAttach().attachPolicies(result, invocation, env, options, files);
   },
 };

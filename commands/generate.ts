@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { generatePolicies } from '../src/engine';
-import { projectError } from '../src/errors';
 import type { GenerateResult } from '../src/engine';
 import {
   ATTACH_OPTIONS,
@@ -13,7 +12,8 @@ import {
 } from '../src/invocation';
 import { loadAttach } from './attach';
 import { jsonReport } from '../src/outputs/json-report';
-import { POLICY_DIR, policyFilePaths, writePolicyFiles } from '../src/outputs/policy-files';
+import { POLICY_DIR } from '../src/outputs/policy-files';
+import { writeOutputs } from '../src/outputs/write-outputs';
 
 export const generate: Command = {
   name: 'generate',
@@ -35,25 +35,23 @@ export const generate: Command = {
     checkOptions(invocation, generate);
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
-    const result = await generatePolicies(generateOptions(invocation, cwd));
-    if (result.findings.length > 0) {
-      throw projectError(
-        `The generated policy is not valid IAM: ${result.findings.map((f) => f.message).join('; ')}`,
-        'This is a bug in amplify-least-privilege; please report it with the project layout.',
-      );
-    }
+    const options = generateOptions(invocation, cwd);
+    const result = await generatePolicies(options);
     const files =
-      json && !out
-        ? undefined
-        : policyFilePaths(result.policies, result.context.rootDir, out && path.resolve(cwd, out));
-    if (files) await writePolicyFiles(result.policies, files, out ? undefined : result.policies[0]?.name);
+      json && !out ? undefined : await writeOutputs(result, options, out && path.resolve(cwd, out));
     if (json) {
       io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
     } else {
       printSummary(result, files, io, cwd);
     }
     return booleanOption(invocation, 'attach')
-      ? loadAttach().attachPolicies(result, invocation, { io, cwd, ...rest })
+      ? loadAttach().attachPolicies(
+          result,
+          invocation,
+          { io, cwd, ...rest },
+          options,
+          files ?? (await writeOutputs(result, options)),
+        )
       : 0;
   },
 };

@@ -1,5 +1,7 @@
 import type { Command, CommandEnv, Invocation } from '../src/invocation';
 import { attach } from './attach';
+import { check } from './check';
+import { configure } from './configure';
 import { explain } from './explain';
 import { generate } from './generate';
 import { helpCommand, helpText } from './help';
@@ -11,6 +13,8 @@ export const COMMANDS: readonly Command[] = [
   generate,
   explain,
   attach,
+  check,
+  configure,
   helpCommand(
     () => COMMANDS,
     () => prefix,

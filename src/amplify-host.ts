@@ -39,6 +39,7 @@ const HOST_ERROR_NAMES: Record<ErrorKind, string> = {
   project: 'ConfigurationError',
   limit: 'ResourceCountLimitExceedError',
   aws: 'PermissionsError',
+  blocked: 'PermissionsError',
 };
 
 /**

@@ -21,6 +21,10 @@ const OPTIONS = {
   user: { type: 'string' },
   role: { type: 'string' },
   group: { type: 'string' },
+  verify: { type: 'boolean' },
+  'no-verify': { type: 'boolean' },
+  mode: { type: 'string' },
+  hooks: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },
 } as const;

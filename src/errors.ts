@@ -4,9 +4,10 @@
  */
 /**
  * usage: wrong flags (exit 2); no-project: not inside an Amplify project; project: unreadable
- * input; limit: IAM quotas; aws: a call to AWS failed (attach).
+ * input; limit: IAM quotas; aws: a call to AWS failed (attach); blocked: the pre-push guard
+ * found permissions the push needs and the policy lacks.
  */
-export type ErrorKind = 'usage' | 'no-project' | 'project' | 'limit' | 'aws';
+export type ErrorKind = 'usage' | 'no-project' | 'project' | 'limit' | 'aws' | 'blocked';
 
 export class LeastPrivilegeError extends Error {
   constructor(

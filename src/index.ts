@@ -1,11 +1,13 @@
 /**
- * The Amplify CLI plugin entry (amplify-plugin.json): `amplify least-privilege <command>`.
- * Thin: translate the CLI's context into an Invocation, run the same command as the bin,
- * turn errors into the host CLI's AmplifyError.
+ * The Amplify CLI plugin entry (amplify-plugin.json): `amplify least-privilege <command>` and
+ * the PrePush event. Thin: translate the CLI's context, run the same code as the bin, turn
+ * errors into the host CLI's AmplifyError. Modules load lazily: the PrePush path must stay
+ * fast, so it loads only the guard's fast check unless the project changed.
  */
-import { runCommand } from '../commands/index';
 import { hostAwsAccess, hostConfirm, toHostError, type AmplifyContext } from './amplify-host';
-import type { Invocation } from './invocation';
+import { LeastPrivilegeError } from './errors';
+import type { CommandEnv, Invocation } from './invocation';
+import { fastCheck, type GuardIo } from './guard/pre-push';
 
 export async function executeAmplifyCommand(context: AmplifyContext): Promise<void> {
   const input = context.input ?? {};
@@ -15,23 +17,48 @@ export async function executeAmplifyCommand(context: AmplifyContext): Promise<vo
     options: input.options ?? {},
   };
   try {
-    const exitCode = await runCommand(
-      invocation,
-      { io: processIo, cwd: process.cwd(), awsAccess: hostAwsAccess(context), confirm: hostConfirm(context) },
-      'amplify least-privilege',
-    );
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: not on the PrePush path
+    const { runCommand } = require('../commands/index') as typeof import('../commands/index');
+    const exitCode = await runCommand(invocation, commandEnv(context), 'amplify least-privilege');
     if (exitCode !== 0) process.exitCode = exitCode;
   } catch (err) {
     throw toHostError(context, err);
   }
 }
 
-/** Events the plugin registers for in amplify-plugin.json (none yet: the pre-push guard comes later). */
+/**
+ * PrePush: check that the env's policy covers this push (see src/guard). Only a confirmed
+ * missing permission in mode block stops the push; any other failure of the plugin is shown as
+ * a warning and the push goes on.
+ */
 export async function handleAmplifyEvent(
-  _context: AmplifyContext,
-  _args: { event: string; data?: unknown },
+  context: AmplifyContext,
+  args: { event: string; data?: unknown },
 ): Promise<void> {
-  // Nothing to do until the PrePush guard exists.
+  if (args.event !== 'PrePush') return;
+  const io: GuardIo = { say: (line) => void process.stderr.write(`${line}\n`) };
+  const yes = context.input?.options?.yes === true;
+  try {
+    const fast = fastCheck({ cwd: process.cwd(), yes }, io);
+    if (fast.kind === 'done') return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when the project changed
+    const { slowCheck } = require('./guard/pre-push-slow') as typeof import('./guard/pre-push-slow');
+    await slowCheck(fast.rootDir, fast.env, io, yes, commandEnv(context));
+  } catch (err) {
+    if (err instanceof LeastPrivilegeError && err.kind === 'blocked') throw toHostError(context, err);
+    io.say(
+      `least-privilege: the pre-push check failed and was skipped: ${(err as Error)?.message ?? String(err)}`,
+    );
+  }
+}
+
+function commandEnv(context: AmplifyContext): CommandEnv {
+  return {
+    io: processIo,
+    cwd: process.cwd(),
+    awsAccess: hostAwsAccess(context),
+    confirm: hostConfirm(context),
+  };
 }
 
 const processIo = {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { AwsClients } from './attach/aws-clients';
 import type { GenerateOptions } from './engine';
 import { ALL_PHASES, type Phase } from './model';
 import { usageError } from './errors';
@@ -28,6 +29,8 @@ export interface CommandEnv {
   readonly awsAccess?: () => Promise<{ credentials?: unknown; region?: string }>;
   /** The host CLI's yes/no prompt (inside the Amplify CLI only). */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** AWS clients to use instead of creating them (tests hand in mocked instances). */
+  readonly awsClients?: AwsClients;
 }
 
 export interface Command {

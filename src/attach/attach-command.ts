@@ -1,5 +1,7 @@
 import inquirer from 'inquirer';
-import type { GenerateResult } from '../engine';
+import type { GenerateOptions, GenerateResult } from '../engine';
+import { stateFor } from '../guard/check-project';
+import { writeGuardState } from '../guard/guard-files';
 import { usageError } from '../errors';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
 import { createClients, type AwsAccess } from './aws-clients';
@@ -15,6 +17,8 @@ export async function attachPolicies(
   result: GenerateResult,
   invocation: Invocation,
   env: CommandEnv,
+  options: GenerateOptions,
+  files: readonly string[],
 ): Promise<number> {
   const yes = booleanOption(invocation, 'yes') || booleanOption(invocation, 'y');
   const dryRun = booleanOption(invocation, 'dry-run');
@@ -22,7 +26,8 @@ export async function attachPolicies(
   const fromHost = env.awsAccess && !profile ? await env.awsAccess() : undefined;
   // The host hands over SDK v3 credentials (loadConfiguration); they are passed on as they are.
   const access: AwsAccess = fromHost ? (fromHost as AwsAccess) : { profile, region: result.context.region };
-  const { iam, sts } = createClients({ ...access, region: access.region ?? result.context.region });
+  const { iam, sts } =
+    env.awsClients ?? createClients({ ...access, region: access.region ?? result.context.region });
   return runAttach(
     result,
     {
@@ -34,7 +39,20 @@ export async function attachPolicies(
         group: stringOption(invocation, 'group'),
       }),
     },
-    { iam, sts, io: env.io, confirm: (question) => confirmInTerminal(question, env.confirm) },
+    {
+      iam,
+      sts,
+      io: env.io,
+      confirm: (question) => confirmInTerminal(question, env.confirm),
+      // The guard state records where the env's policy is attached.
+      onApplied: (target) => {
+        if (files.length > 0)
+          writeGuardState(
+            result.context.rootDir,
+            stateFor(result, files, options, `${target.kind}:${target.name}`),
+          );
+      },
+    },
   );
 }
 

@@ -26,6 +26,8 @@ export interface AttachDeps {
   readonly io: CommandIo;
   /** Asks the user; resolves true to go ahead. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** Told once the target has the policies (after changes, or when nothing needed changing). */
+  readonly onApplied?: (target: AttachTarget) => void;
 }
 
 /**
@@ -70,12 +72,17 @@ export async function runAttach(
       'Detach managed policies it no longer needs (or ask AWS for a higher quota), then run attach again.',
     );
   }
-  if (plan.steps.length === 0 || options.dryRun) return 0;
+  if (options.dryRun) return 0;
+  if (plan.steps.length === 0) {
+    deps.onApplied?.(target);
+    return 0;
+  }
   if (!options.yes && !(await deps.confirm(`Apply these changes to ${target.kind} ${target.name}?`))) {
     io.err('Nothing was changed.\n');
     return 1;
   }
   await applyPlan(plan, result, deps);
+  deps.onApplied?.(target);
   io.err(`Done: ${plan.steps.length} change(s) applied to ${target.kind} ${target.name}.\n`);
   return 0;
 }

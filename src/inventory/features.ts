@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectContext } from '../model';
+import { readGuardConfig } from '../guard/guard-files';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { BackendEntry } from './backend-entries';
 import type { TemplateFile } from './template-files';
@@ -42,6 +43,7 @@ export function detectFeatures(
     context.rootDir,
   );
   if (Array.isArray(tags) && tags.length > 0) features.push('stackTags');
+  if (readGuardConfig(context.rootDir).config.verify) features.push('guardVerify');
   return features;
 }
 

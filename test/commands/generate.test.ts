@@ -10,8 +10,14 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const POLICY_DIR = path.join('amplify', 'least-privilege');
 const BASE = 'amplify-lpdemo-dev-least-privilege';
 
+/** The files in amplify/least-privilege other than the guard's own (state-<env>.json, config.json). */
 const policyFiles = (project: string): string[] =>
-  fs.existsSync(path.join(project, POLICY_DIR)) ? fs.readdirSync(path.join(project, POLICY_DIR)).sort() : [];
+  fs.existsSync(path.join(project, POLICY_DIR))
+    ? fs
+        .readdirSync(path.join(project, POLICY_DIR))
+        .filter((f) => !/^state-.+\.json$|^config\.json$/.test(f))
+        .sort()
+    : [];
 
 describe('command: generate (standalone bin, real-CLI example project)', function () {
   this.timeout(60_000);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/paths';
@@ -127,5 +128,89 @@ describe('e2e: attach through the real Amplify CLI, with a profile pointing at m
       'amplify-lpdemo-dev-least-privilege',
       'amplify-lpdemo-dev-least-privilege-2',
     ]);
+  });
+});
+
+describe('e2e: the pre-push guard in the real Amplify CLI', function () {
+  this.timeout(300_000);
+  let project: string;
+  let env: NodeJS.ProcessEnv;
+  let requests: string[];
+  let server: http.Server;
+
+  before(async function () {
+    if (!realCliInstalled()) {
+      if (process.env.LP_REQUIRE_REAL_CLI)
+        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
+      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
+      this.skip();
+    }
+    // Every AWS call of the CLI goes here (AWS_ENDPOINT_URL) and is recorded, then refused.
+    requests = [];
+    server = http.createServer((request, response) => {
+      requests.push(`${request.method} ${request.url}`);
+      response.writeHead(503);
+      response.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    env = {
+      ...quietCliEnv(),
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      AWS_MAX_ATTEMPTS: '1',
+    };
+    const aws = path.join(env.HOME ?? '', '.aws');
+    fs.mkdirSync(aws, { recursive: true });
+    fs.writeFileSync(
+      path.join(aws, 'credentials'),
+      '[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = example\n',
+    );
+    fs.writeFileSync(path.join(aws, 'config'), '[default]\nregion = us-east-1\n');
+    project = projectCopy(path.join(REPO_ROOT, 'examples', 'lpdemo'));
+    assert.equal(runAmplify(['plugin', 'add', REPO_ROOT], project, env).status, 0);
+    assert.equal(runAmplify(['least-privilege', 'generate'], project, env).status, 0);
+    // A policy that lacks one action the push needs.
+    const file = path.join(project, 'amplify/least-privilege/amplify-lpdemo-dev-least-privilege.json');
+    const document = JSON.parse(fs.readFileSync(file, 'utf8'));
+    for (const s of document.Statement)
+      if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== 'lambda:CreateFunction');
+    fs.writeFileSync(file, JSON.stringify(document, null, 2));
+    const template = path.join(project, 'amplify/backend/function/lpfn/lpfn-cloudformation-template.json');
+    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('"Timeout": 25', '"Timeout": 26'));
+  });
+  after(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  it('`amplify least-privilege check` exits 1 with what is missing', () => {
+    const run = runAmplify(['least-privilege', 'check'], project, env);
+    assert.equal(run.status, 1, run.output);
+    assert.match(run.output, /lambda:CreateFunction on arn:aws:lambda:us-east-1:123456789012:function:/);
+  });
+
+  it('block: `amplify push --yes` exits 1 with the guard message, before any AWS call', () => {
+    assert.equal(runAmplify(['least-privilege', 'configure', '--mode', 'block'], project, env).status, 0);
+    requests.length = 0;
+    const run = runAmplify(['push', '--yes'], project, env);
+    assert.equal(run.status, 1, run.output);
+    assert.match(run.output, /Push stopped by the least-privilege guard \(mode block\)/);
+    assert.match(run.output, /lambda:CreateFunction/);
+    assert.match(run.output, /Resolution: amplify least-privilege generate --attach/);
+    assert.deepEqual(requests, [], 'no AWS call was made');
+  });
+
+  it('warn: the push warns and goes on (then fails offline at the S3 lookup, as expected)', () => {
+    assert.equal(runAmplify(['least-privilege', 'configure', '--mode', 'warn'], project, env).status, 0);
+    // Without the recording endpoint the CLI goes to AWS itself and fails fast offline.
+    const offline = { ...env };
+    delete offline.AWS_ENDPOINT_URL;
+    const run = runAmplify(['push', '--yes'], project, offline);
+    // stdout and stderr are read apart, so the order between the two is not asserted.
+    assert.match(run.stderr, /least-privilege: warning \(mode warn, the push goes on\)/);
+    assert.match(run.output, /ENOTFOUND amplify-lpdemo-dev-12345-deployment\.s3/);
+    assert.notEqual(run.status, 0);
+  });
+
+  it('`amplify least-privilege check` exits 0 once the policy is regenerated', () => {
+    assert.equal(runAmplify(['least-privilege', 'generate'], project, env).status, 0);
+    const run = runAmplify(['least-privilege', 'check'], project, env);
+    assert.equal(run.status, 0, run.output);
   });
 });

@@ -50,17 +50,28 @@ export function runAmplify(args: readonly string[], cwd: string, env: NodeJS.Pro
   };
 }
 
-/** A real-CLI project copied to a temporary folder, with the CLI's recorded project path pointing at the copy. */
+/**
+ * A real-CLI project copied to a temporary folder, with the CLI's recorded project path pointing
+ * at the copy, and the #current-cloud-backend that ../shared/real-cli/mkproj.sh writes for a
+ * project that was initialized but never pushed (the examples leave it out).
+ */
 export function projectCopy(projectDir: string): string {
   const target = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-project-'));
-  fs.cpSync(projectDir, target, {
-    recursive: true,
-    filter: (source) => !isOutput(projectDir, source),
-  });
+  fs.cpSync(projectDir, target, { recursive: true, filter: (source) => !isOutput(projectDir, source) });
   const localEnv = path.join(target, 'amplify', '.config', 'local-env-info.json');
   if (fs.existsSync(localEnv)) {
     const info = JSON.parse(fs.readFileSync(localEnv, 'utf8'));
     fs.writeFileSync(localEnv, JSON.stringify({ ...info, projectPath: target }, null, 2));
+  }
+  const current = path.join(target, 'amplify', '#current-cloud-backend');
+  if (!fs.existsSync(current)) {
+    fs.mkdirSync(current, { recursive: true });
+    const meta = JSON.parse(
+      fs.readFileSync(path.join(target, 'amplify', 'backend', 'amplify-meta.json'), 'utf8'),
+    );
+    fs.writeFileSync(path.join(current, 'amplify-meta.json'), JSON.stringify({ providers: meta.providers }));
+    fs.writeFileSync(path.join(current, 'backend-config.json'), '{}');
+    fs.copyFileSync(path.join(target, 'amplify', 'backend', 'tags.json'), path.join(current, 'tags.json'));
   }
   return target;
 }

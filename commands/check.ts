@@ -1,0 +1,59 @@
+import * as path from 'node:path';
+import { checkProject, formatMissing, group } from '../src/guard/check-project';
+import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
+
+export const check: Command = {
+  name: 'check',
+  summary:
+    "exit 0 when the env's committed (or attached) policy covers a push of the project, 1 with what is missing",
+  usage: 'check [--env NAME] [--phases LIST] [--verify [--profile NAME]] [--json]',
+  options: {
+    env: 'NAME  as for generate',
+    phases: 'LIST  what to check for (default: push)',
+    verify: "also ask IAM (iam:SimulatePrincipalPolicy on the caller's own ARN) what the identity may do",
+    profile: 'NAME  AWS profile for --verify (standalone)',
+    json: 'print one JSON object {status, env, stale, missing, policyFiles}',
+  },
+  async run(invocation, env) {
+    checkOptions(invocation, check);
+    let outcome = await checkProject(generateOptions(invocation, env.cwd));
+    if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy') {
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      /* eslint-disable @typescript-eslint/no-require-imports -- the SDK loads only for --verify */
+      const { createClients } =
+        require('../src/attach/aws-clients') as typeof import('../src/attach/aws-clients');
+      const { deniedByIam } = require('../src/guard/verify') as typeof import('../src/guard/verify');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const access =
+        env.awsAccess && !stringOption(invocation, 'profile')
+          ? ((await env.awsAccess()) as object)
+          : { profile: stringOption(invocation, 'profile') };
+      const { iam, sts } =
+        env.awsClients ?? createClients({ ...access, region: outcome.result.context.region });
+      const denied = await deniedByIam(outcome.result.requirements, iam, sts);
+      if (denied.length > 0) outcome = { ...outcome, status: 'missing', missing: group([...denied]) };
+    }
+    const { rootDir } = outcome.result.context;
+    if (booleanOption(invocation, 'json')) {
+      const { status, stale, missing, policyFiles } = outcome;
+      env.io.out(`${JSON.stringify({ status, env: outcome.env, stale, missing, policyFiles })}\n`);
+    } else if (outcome.status === 'no-policy') {
+      env.io.err(
+        `No policy for env ${outcome.env}: run \`amplify least-privilege generate\` and commit amplify/least-privilege/.\n`,
+      );
+    } else if (outcome.status === 'missing') {
+      env.io.err(
+        formatMissing(
+          outcome,
+          'amplify least-privilege generate --attach (or generate and update the policy in IAM).',
+        ),
+      );
+    } else {
+      const files = outcome.policyFiles.map((f) => path.relative(env.cwd, path.join(rootDir, f))).join(', ');
+      env.io.out(
+        `The policy for env ${outcome.env} (${files}) covers a push of this project${outcome.stale ? '; the project changed since it was generated' : ''}.\n`,
+      );
+    }
+    return outcome.status === 'covered' ? 0 : 1;
+  },
+};

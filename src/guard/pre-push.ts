@@ -1,0 +1,63 @@
+/**
+ * The PrePush handler's fast path. It runs inside every `amplify push`, so it loads only
+ * node:fs, node:crypto and small modules: when the project's inputs hash to what the env's
+ * policy was generated (or last checked) from, it is done in milliseconds. Anything else, the
+ * engine included, is loaded only when something changed (pre-push-slow.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { findProjectRoot } from '../discovery/find-project-root';
+import { packageVersion } from '../package-info';
+import { checkedHashes, readGuardConfig, readGuardState } from './guard-files';
+import { inputsHash } from './inputs-hash';
+
+export interface GuardIo {
+  /** One line for the user (the CLI shows stderr). */
+  say(line: string): void;
+}
+
+export interface PrePushRequest {
+  readonly cwd: string;
+  /** `amplify push --yes`: update mode attaches without asking. */
+  readonly yes: boolean;
+}
+
+/** What the fast path decided; `slow` hands over to the full check. */
+export type FastOutcome =
+  | { readonly kind: 'done' }
+  | { readonly kind: 'slow'; readonly rootDir: string; readonly env: string; readonly hash: string };
+
+export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
+  const rootDir = findProjectRoot(request.cwd);
+  if (!rootDir) {
+    io.say('least-privilege: not inside an Amplify project; nothing to check.');
+    return { kind: 'done' };
+  }
+  const { config, problem } = readGuardConfig(rootDir);
+  if (problem) io.say(`least-privilege: ${problem}`);
+  if (config.mode === 'off') return { kind: 'done' };
+  const env = localEnv(rootDir);
+  const state = readGuardState(rootDir, env);
+  if (!state) {
+    io.say(
+      `least-privilege: no policy generated for env ${env} yet, so this push is not checked. ` +
+        'Run `amplify least-privilege generate` (or `attach`) and commit amplify/least-privilege/.',
+    );
+    return { kind: 'done' };
+  }
+  const hash = inputsHash(rootDir, env, state.hashOptions ?? [], packageVersion());
+  const known = hash === state.inputsHash || checkedHashes(rootDir, env).includes(hash);
+  return known && !config.verify ? { kind: 'done' } : { kind: 'slow', rootDir, env, hash };
+}
+
+/** The checked-out env (amplify/.config/local-env-info.json), as the CLI pushes it. */
+function localEnv(rootDir: string): string {
+  try {
+    const info = JSON.parse(
+      fs.readFileSync(path.join(rootDir, 'amplify', '.config', 'local-env-info.json'), 'utf8'),
+    ) as { envName?: string };
+    return info.envName ?? 'default';
+  } catch {
+    return 'default';
+  }
+}

@@ -1,0 +1,128 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { copyToTemp, REPO_ROOT } from '../support/paths';
+import { runBin } from '../support/run-bin';
+
+const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
+const POLICY = 'amplify/least-privilege/amplify-lpdemo-dev-least-privilege.json';
+
+function withoutCreateFunction(project: string): void {
+  const file = path.join(project, POLICY);
+  const document = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const s of document.Statement)
+    if (Array.isArray(s.Action)) s.Action = s.Action.filter((a: string) => a !== 'lambda:CreateFunction');
+  fs.writeFileSync(file, JSON.stringify(document, null, 2));
+}
+
+describe('command: check', function () {
+  this.timeout(60_000);
+  it('exits 1 when no policy was generated for the env, 0 once it covers, 1 with what is missing', () => {
+    const project = copyToTemp(LPDEMO);
+    const none = runBin(['check', '--project-dir', project]);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /No policy for env dev: run `amplify least-privilege generate`/);
+    assert.equal(runBin(['generate', '--project-dir', project]).status, 0);
+    const covered = runBin(['check', '--project-dir', project]);
+    assert.equal(covered.status, 0, covered.stderr);
+    assert.match(covered.stdout, /covers a push of this project/);
+    withoutCreateFunction(project);
+    const missing = runBin(['check', '--project-dir', project]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /lambda:CreateFunction on arn:aws:lambda:us-east-1:123456789012:function:/);
+  });
+
+  it('--json gives status, staleness and the missing permissions with what needs them', () => {
+    const project = copyToTemp(LPDEMO);
+    runBin(['generate', '--project-dir', project]);
+    withoutCreateFunction(project);
+    const result = runBin(['check', '--json', '--project-dir', project]);
+    assert.equal(result.status, 1);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.status, 'missing');
+    assert.equal(report.stale, false);
+    assert.ok(
+      report.missing.some(
+        (m: { action: string; neededBy: string[] }) =>
+          m.action === 'lambda:CreateFunction' && m.neededBy.some((n) => n.startsWith('function/lpfn')),
+      ),
+    );
+    assert.deepEqual(report.policyFiles.sort(), [POLICY, POLICY.replace('.json', '-2.json')].sort());
+  });
+});
+
+describe('command: configure and the command hooks', function () {
+  this.timeout(60_000);
+  it('writes the mode, and refuses an unknown one', () => {
+    const project = copyToTemp(LPDEMO);
+    assert.equal(runBin(['configure', '--mode', 'block', '--project-dir', project]).status, 0);
+    assert.deepEqual(
+      JSON.parse(fs.readFileSync(path.join(project, 'amplify/least-privilege/config.json'), 'utf8')),
+      { mode: 'block', verify: false },
+    );
+    assert.equal(runBin(['configure', '--mode', 'loud', '--project-dir', project]).status, 2);
+  });
+
+  it("--hooks writes pre-push.js and pre-publish.js, rewrites its own, never replaces the user's", () => {
+    const project = copyToTemp(LPDEMO);
+    assert.equal(runBin(['configure', '--hooks', '--project-dir', project]).status, 0);
+    for (const hook of ['pre-push.js', 'pre-publish.js'])
+      assert.match(
+        fs.readFileSync(path.join(project, 'amplify/hooks', hook), 'utf8'),
+        /amplify-least-privilege: command hook/,
+      );
+    assert.equal(
+      runBin(['configure', '--hooks', '--project-dir', project]).status,
+      0,
+      'our own hooks are rewritten',
+    );
+    fs.writeFileSync(path.join(project, 'amplify/hooks/pre-push.js'), 'console.log("mine")');
+    const refused = runBin(['configure', '--hooks', '--project-dir', project]);
+    assert.equal(refused.status, 2);
+    assert.match(
+      refused.stderr,
+      /amplify\/hooks\/pre-push.js exists and was not written by amplify-least-privilege/,
+    );
+    assert.equal(
+      fs.readFileSync(path.join(project, 'amplify/hooks/pre-push.js'), 'utf8'),
+      'console.log("mine")',
+    );
+  });
+
+  it("the hook runs the project's check: exit 1 only in block mode with a missing permission, and goes on when the check cannot run", () => {
+    const project = copyToTemp(LPDEMO);
+    runBin(['generate', '--project-dir', project]);
+    runBin(['configure', '--hooks', '--mode', 'block', '--project-dir', project]);
+    // The project's own copy of the bin, as `npm install -D amplify-least-privilege` gives it.
+    const bin = path.join(project, 'node_modules', '.bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.symlinkSync(path.join(REPO_ROOT, 'lib', 'src', 'cli.js'), path.join(bin, 'amplify-least-privilege'));
+    fs.chmodSync(path.join(REPO_ROOT, 'lib', 'src', 'cli.js'), 0o755);
+    // The CLI runs hooks with node, cwd = project root, and PATH as the only variable.
+    const hook = () =>
+      spawnSync(process.execPath, ['amplify/hooks/pre-push.js'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+        input: '{}',
+      });
+    assert.equal(hook().status, 0, 'covered');
+    withoutCreateFunction(project);
+    const blocked = hook();
+    assert.equal(blocked.status, 1);
+    assert.match(blocked.stderr, /lambda:CreateFunction/);
+    runBin(['configure', '--mode', 'warn', '--project-dir', project]);
+    assert.equal(hook().status, 0, 'warn lets the push go on');
+    runBin(['configure', '--mode', 'block', '--project-dir', project]);
+    fs.rmSync(bin, { recursive: true });
+    const cannotRun = spawnSync(process.execPath, ['amplify/hooks/pre-publish.js'], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { PATH: '/nonexistent' },
+      input: '{}',
+    });
+    assert.equal(cannotRun.status, 0);
+    assert.match(cannotRun.stderr, /the check could not run/);
+  });
+});
