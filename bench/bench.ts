@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { expandIamActions } from '@cloud-copilot/iam-expand';
 import { generatePolicies, type GenerateResult } from '../src/engine';
 import { CORPUS_DIR, corpusProjects, exampleProjects, REFERENCE_DIR } from '../test/support/paths';
+import { hookCost } from './hook-cost';
 import { SYNTHETIC_MIX, writeSyntheticProject } from './synthetic-project';
 
 const RUNS = 7;
@@ -116,6 +117,9 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(synthetic, { recursive: true, force: true });
   }
+
+  console.log('\n## The pre-push guard on an unchanged project\n');
+  console.log(await hookCost(7));
 
   console.log('\n## Granted actions against the reference policies (wildcards expanded)\n');
   if (!REFERENCE_DIR) {
