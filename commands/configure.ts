@@ -14,7 +14,7 @@ export const configure: Command = {
   options: {
     mode: 'MODE  off, warn (default: report and push), block (stop the push), update (generate and attach, then push)',
     verify:
-      'also ask IAM what the identity may do when the project changed (adds iam:SimulatePrincipalPolicy on the user)',
+      'on every push, also ask IAM what the identity may do (generate then adds iam:SimulatePrincipalPolicy on the user itself)',
     'no-verify': 'do not ask IAM',
     hooks:
       'write amplify/hooks/pre-push.js and pre-publish.js, which run the standalone check (npx) for the whole team',

@@ -27,7 +27,7 @@ export function helpText(commands: readonly Command[], prefix: string): string {
   );
   lines.push(
     '',
-    'Exit codes: 0 success, 1 failure (not an Amplify project, unreadable input), 2 usage error.',
+    'Exit codes: 0 success, 1 failure (not an Amplify project, unreadable input; check: not covered), 2 usage error.',
     '',
   );
   return lines.join('\n');
