@@ -4,7 +4,7 @@ import { generatePolicies, type GenerateOptions, type GenerateResult } from '../
 import type { ScopedRequirement } from '../policy/scope';
 import { uncoveredRequirements } from './coverage';
 import { readGuardState, type GuardState } from './guard-files';
-import { inputsHash } from './inputs-hash';
+import { inputsHash, policyFilesHash } from './inputs-hash';
 import { packageVersion } from '../package-info';
 
 /** One missing permission: the action, the resource it is needed on, and what needs it. */
@@ -103,16 +103,15 @@ export function stateFor(
 ): GuardState {
   const { rootDir } = result.context;
   const env = result.context.envName ?? 'default';
+  const relativeFiles = files.map((file) => path.relative(rootDir, file).split(path.sep).join('/'));
   return {
     version: 1,
     env,
     inputsHash: inputsHash(rootDir, env, hashOptions(options), packageVersion()),
     phases: result.phases,
     hashOptions: hashOptions(options),
-    policies: result.policies.map((p, i) => ({
-      name: p.name,
-      file: path.relative(rootDir, files[i]).split(path.sep).join('/'),
-    })),
+    policies: result.policies.map((p, i) => ({ name: p.name, file: relativeFiles[i] })),
+    policiesHash: policyFilesHash(rootDir, relativeFiles),
     ...(attachedTo ? { attachedTo } : {}),
   };
 }

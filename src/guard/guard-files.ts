@@ -29,6 +29,8 @@ export interface GuardState {
   readonly hashOptions: readonly string[];
   /** Policy files, relative to the project root, with the policy names. */
   readonly policies: ReadonlyArray<{ readonly name: string; readonly file: string }>;
+  /** The hash of those files' content when they were written (absent in older state files). */
+  readonly policiesHash?: string;
   /** Where they were attached last, when attach ran (`user:dev`). */
   readonly attachedTo?: string;
 }
@@ -78,7 +80,7 @@ export function writeGuardState(rootDir: string, state: GuardState): void {
   writeJsonAtomic(stateFile(rootDir, state.env), state);
 }
 
-/** Input hashes checked as covered on this machine, per env (the last few). */
+/** Check keys (inputs and policy files hashes) found covered on this machine, per env (the last few). */
 export function checkedHashes(rootDir: string, env: string): readonly string[] {
   const cache = readJson(cacheFile(rootDir)) as Record<string, string[]> | undefined;
   return Array.isArray(cache?.[env]) ? cache[env] : [];

@@ -73,3 +73,16 @@ function backendFiles(rootDir: string): string[] {
   walk(path.join(rootDir, 'amplify', 'backend'), 'amplify/backend');
   return files.sort();
 }
+
+/**
+ * A hash of the policy files themselves (relative to the project root, in order): a policy
+ * edited by hand after generate is checked again, though the project did not change.
+ */
+export function policyFilesHash(rootDir: string, files: readonly string[]): string {
+  const hash = crypto.createHash('sha256');
+  for (const relative of files) addFile(hash, rootDir, relative);
+  return hash.digest('hex');
+}
+
+/** What the fast path compares: the project's inputs and the policy they were checked against. */
+export const checkKey = (inputs: string, policies: string): string => `${inputs}+${policies}`;

@@ -5,6 +5,7 @@ import { writeOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
 import { checkProject, formatMissing, group, type CheckOutcome } from './check-project';
 import { readGuardConfig, rememberChecked, type GuardConfig } from './guard-files';
+import { checkKey, policyFilesHash } from './inputs-hash';
 import type { GuardIo } from './pre-push';
 
 const FIX =
@@ -31,7 +32,11 @@ export async function slowCheck(
     return;
   }
   if (outcome.status === 'covered') {
-    rememberChecked(rootDir, env, outcome.inputsHash);
+    rememberChecked(
+      rootDir,
+      env,
+      checkKey(outcome.inputsHash, policyFilesHash(rootDir, outcome.policyFiles)),
+    );
     io.say(
       `least-privilege: the policy for env ${env} covers this push${outcome.stale ? ' (the project changed since it was generated: regenerate to keep it tight)' : ''}.`,
     );

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { findProjectRoot } from '../discovery/find-project-root';
 import { packageVersion } from '../package-info';
 import { checkedHashes, readGuardConfig, readGuardState } from './guard-files';
-import { inputsHash } from './inputs-hash';
+import { checkKey, inputsHash, policyFilesHash } from './inputs-hash';
 
 export interface GuardIo {
   /** One line for the user (the CLI shows stderr). */
@@ -46,7 +46,13 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
     return { kind: 'done' };
   }
   const hash = inputsHash(rootDir, env, state.hashOptions ?? [], packageVersion());
-  const known = hash === state.inputsHash || checkedHashes(rootDir, env).includes(hash);
+  const policies = policyFilesHash(
+    rootDir,
+    state.policies.map((p) => p.file),
+  );
+  const unchanged =
+    hash === state.inputsHash && (state.policiesHash === undefined || state.policiesHash === policies);
+  const known = unchanged || checkedHashes(rootDir, env).includes(checkKey(hash, policies));
   return known && !config.verify ? { kind: 'done' } : { kind: 'slow', rootDir, env, hash };
 }
 
