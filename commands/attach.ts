@@ -1,3 +1,4 @@
+import { loadAttach } from '../src/aws-modules';
 import { generatePolicies } from '../src/engine';
 import {
   ATTACH_OPTIONS,
@@ -7,16 +8,6 @@ import {
   type Command,
 } from '../src/invocation';
 import { writeOutputs } from '../src/outputs/write-outputs';
-
-/**
- * The attach module pulls in the AWS SDK: required only when attach runs, never by generate or
- * the hook. The SDK's Node 20 deprecation warning would land in the user's output: it is off.
- */
-export function loadAttach(): typeof import('../src/attach/attach-command') {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
-  return require('../src/attach/attach-command');
-}
 
 export const attach: Command = {
   name: 'attach',

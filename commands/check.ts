@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { checkProject, formatMissing, group } from '../src/guard/check-project';
+import { loadVerify } from '../src/aws-modules';
+import { checkProject, formatMissing } from '../src/guard/check-project';
 import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
 
 export const check: Command = {
@@ -17,22 +18,8 @@ export const check: Command = {
   async run(invocation, env) {
     checkOptions(invocation, check);
     let outcome = await checkProject(generateOptions(invocation, env.cwd));
-    if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy') {
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-      /* eslint-disable @typescript-eslint/no-require-imports -- the SDK loads only for --verify */
-      const { createClients } =
-        require('../src/attach/aws-clients') as typeof import('../src/attach/aws-clients');
-      const { deniedByIam } = require('../src/guard/verify') as typeof import('../src/guard/verify');
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      const access =
-        env.awsAccess && !stringOption(invocation, 'profile')
-          ? ((await env.awsAccess()) as object)
-          : { profile: stringOption(invocation, 'profile') };
-      const { iam, sts } =
-        env.awsClients ?? createClients({ ...access, region: outcome.result.context.region });
-      const denied = await deniedByIam(outcome.result.requirements, iam, sts);
-      if (denied.length > 0) outcome = { ...outcome, status: 'missing', missing: group([...denied]) };
-    }
+    if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy')
+      outcome = await loadVerify().withIamVerdict(outcome, env, stringOption(invocation, 'profile'));
     const { rootDir } = outcome.result.context;
     if (booleanOption(invocation, 'json')) {
       const { status, stale, missing, policyFiles } = outcome;

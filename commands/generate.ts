@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { loadAttach } from '../src/aws-modules';
 import { generatePolicies } from '../src/engine';
 import type { GenerateResult } from '../src/engine';
 import {
@@ -10,7 +11,6 @@ import {
   type Command,
   type CommandIo,
 } from '../src/invocation';
-import { loadAttach } from './attach';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
 import { writeOutputs } from '../src/outputs/write-outputs';
@@ -31,7 +31,8 @@ export const generate: Command = {
     attach: 'then create or update the policies in IAM and attach them (see attach)',
     ...ATTACH_OPTIONS,
   },
-  async run(invocation, { io, cwd, ...rest }) {
+  async run(invocation, env) {
+    const { io, cwd } = env;
     checkOptions(invocation, generate);
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
@@ -48,7 +49,7 @@ export const generate: Command = {
       ? loadAttach().attachPolicies(
           result,
           invocation,
-          { io, cwd, ...rest },
+          env,
           options,
           files ?? (await writeOutputs(result, options)),
         )

@@ -43,7 +43,7 @@ export async function handleAmplifyEvent(
     if (fast.kind === 'done') return;
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only when the project changed
     const { slowCheck } = require('./guard/pre-push-slow') as typeof import('./guard/pre-push-slow');
-    await slowCheck(fast.rootDir, fast.env, io, yes, commandEnv(context));
+    await slowCheck(fast, io, commandEnv(context));
   } catch (err) {
     if (err instanceof LeastPrivilegeError && err.kind === 'blocked') throw toHostError(context, err);
     io.say(

@@ -4,7 +4,7 @@ import { stateFor } from '../guard/check-project';
 import { writeGuardState } from '../guard/guard-files';
 import { usageError } from '../errors';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
-import { createClients, type AwsAccess } from './aws-clients';
+import { clientsFor } from './aws-clients';
 import { explicitTarget } from './identity';
 import { runAttach } from './run-attach';
 
@@ -22,12 +22,7 @@ export async function attachPolicies(
 ): Promise<number> {
   const yes = booleanOption(invocation, 'yes') || booleanOption(invocation, 'y');
   const dryRun = booleanOption(invocation, 'dry-run');
-  const profile = stringOption(invocation, 'profile');
-  const fromHost = env.awsAccess && !profile ? await env.awsAccess() : undefined;
-  // The host hands over SDK v3 credentials (loadConfiguration); they are passed on as they are.
-  const access: AwsAccess = fromHost ? (fromHost as AwsAccess) : { profile, region: result.context.region };
-  const { iam, sts } =
-    env.awsClients ?? createClients({ ...access, region: access.region ?? result.context.region });
+  const { iam, sts } = await clientsFor(env, stringOption(invocation, 'profile'), result.context.region);
   return runAttach(
     result,
     {

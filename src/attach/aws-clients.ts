@@ -8,6 +8,7 @@
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
+import type { CommandEnv } from '../invocation';
 
 /** Where the credentials come from: the Amplify CLI's own (loadConfiguration), a named profile, or the default chain. */
 export interface AwsAccess {
@@ -33,4 +34,20 @@ export function createClients(access: AwsAccess): AwsClients {
     ...(credentials ? { credentials } : {}),
   };
   return { iam: new IAMClient(config), sts: new STSClient(config) };
+}
+
+/**
+ * The clients a command uses: the ones handed in (tests); else the host CLI's credentials for
+ * the project (inside Amplify, unless --profile), or --profile, or the default chain. The region
+ * is the credentials' own, else the project's.
+ */
+export async function clientsFor(
+  env: CommandEnv,
+  profile: string | undefined,
+  projectRegion: string | undefined,
+): Promise<AwsClients> {
+  if (env.awsClients) return env.awsClients;
+  // The host hands over SDK v3 credentials (loadConfiguration); they are passed on as they are.
+  const access: AwsAccess = env.awsAccess && !profile ? ((await env.awsAccess()) as AwsAccess) : { profile };
+  return createClients({ ...access, region: access.region ?? projectRegion });
 }

@@ -7,6 +7,7 @@ import { POLICY_PATH } from './plan';
  */
 export function attachPermissionsPolicy(account = '*', partition = 'aws'): Record<string, unknown> {
   const ourPolicies = `arn:${partition}:iam::${account}:policy${POLICY_PATH}*`;
+  const identities = ['user', 'role', 'group'].map((kind) => `arn:${partition}:iam::${account}:${kind}/*`);
   return {
     Version: '2012-10-17',
     Statement: [
@@ -35,11 +36,7 @@ export function attachPermissionsPolicy(account = '*', partition = 'aws'): Recor
           'iam:DetachRolePolicy',
           'iam:DetachUserPolicy',
         ],
-        Resource: [
-          `arn:${partition}:iam::${account}:user/*`,
-          `arn:${partition}:iam::${account}:role/*`,
-          `arn:${partition}:iam::${account}:group/*`,
-        ],
+        Resource: identities,
         Condition: { ArnLike: { 'iam:PolicyARN': ourPolicies } },
       },
       {
@@ -50,11 +47,7 @@ export function attachPermissionsPolicy(account = '*', partition = 'aws'): Recor
           'iam:ListAttachedRolePolicies',
           'iam:ListAttachedUserPolicies',
         ],
-        Resource: [
-          `arn:${partition}:iam::${account}:user/*`,
-          `arn:${partition}:iam::${account}:role/*`,
-          `arn:${partition}:iam::${account}:group/*`,
-        ],
+        Resource: identities,
       },
       {
         Sid: 'ListAndQuota',

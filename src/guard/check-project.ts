@@ -20,7 +20,6 @@ export interface CheckOutcome {
   readonly env: string;
   /** The inputs changed since the policy was generated (it may still cover them). */
   readonly stale: boolean;
-  readonly inputsHash: string;
   readonly missing: readonly MissingPermission[];
   /** Policy files checked, relative to the project root. */
   readonly policyFiles: readonly string[];
@@ -40,13 +39,18 @@ export const hashOptions = (
  * allow everything this push needs (the requirements of `options.phases`, push by default)?
  * Runs the engine for the current project and compares, without any AWS call.
  */
-export async function checkProject(options: GenerateOptions): Promise<CheckOutcome> {
+export async function checkProject(
+  options: GenerateOptions,
+  knownInputsHash?: string,
+): Promise<CheckOutcome> {
   const result = await generatePolicies(options);
   const { rootDir } = result.context;
   const env = result.context.envName ?? 'default';
   const state = readGuardState(rootDir, env);
-  // The hash the state's policy would have if it were generated now, with the same options.
-  const hash = inputsHash(rootDir, env, state?.hashOptions ?? hashOptions(options), packageVersion());
+  // The hash the state's policy would have if it were generated now, with the same options
+  // (the pre-push fast path has just made it).
+  const hash =
+    knownInputsHash ?? inputsHash(rootDir, env, state?.hashOptions ?? hashOptions(options), packageVersion());
   const files = state ? state.policies.map((p) => p.file) : [];
   const documents = files.flatMap((file) => readDocument(path.join(rootDir, file)));
   if (!state || documents.length === 0) {
@@ -54,7 +58,6 @@ export async function checkProject(options: GenerateOptions): Promise<CheckOutco
       status: 'no-policy',
       env,
       stale: true,
-      inputsHash: hash,
       missing: [],
       policyFiles: files,
       result,
@@ -65,7 +68,6 @@ export async function checkProject(options: GenerateOptions): Promise<CheckOutco
     status: missing.length === 0 ? 'covered' : 'missing',
     env,
     stale: state.inputsHash !== hash,
-    inputsHash: hash,
     missing,
     policyFiles: files,
     result,
@@ -104,12 +106,13 @@ export function stateFor(
   const { rootDir } = result.context;
   const env = result.context.envName ?? 'default';
   const relativeFiles = files.map((file) => path.relative(rootDir, file).split(path.sep).join('/'));
+  const recorded = hashOptions(options);
   return {
     version: 1,
     env,
-    inputsHash: inputsHash(rootDir, env, hashOptions(options), packageVersion()),
+    inputsHash: inputsHash(rootDir, env, recorded, packageVersion()),
     phases: result.phases,
-    hashOptions: hashOptions(options),
+    hashOptions: recorded,
     policies: result.policies.map((p, i) => ({ name: p.name, file: relativeFiles[i] })),
     policiesHash: policyFilesHash(rootDir, relativeFiles),
     ...(attachedTo ? { attachedTo } : {}),

@@ -42,7 +42,8 @@ export const stateFile = (rootDir: string, env: string): string =>
 const cacheFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', '.config', 'local-least-privilege.json');
 
-function readJson(file: string): unknown {
+/** The parsed file; undefined when it is absent or not JSON (the guard never fails on its own files). */
+export function readJsonOrUndefined(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
@@ -52,7 +53,7 @@ function readJson(file: string): unknown {
 
 /** The configuration; the default (warn) when the file is absent. Invalid values fall back too, and are reported. */
 export function readGuardConfig(rootDir: string): { config: GuardConfig; problem?: string } {
-  const raw = readJson(configFile(rootDir));
+  const raw = readJsonOrUndefined(configFile(rootDir));
   if (raw === undefined) return { config: DEFAULT_CONFIG };
   const value = raw as Partial<GuardConfig>;
   const mode = GUARD_MODES.includes(value.mode as GuardMode) ? (value.mode as GuardMode) : undefined;
@@ -70,8 +71,12 @@ export function writeGuardConfig(rootDir: string, config: GuardConfig): void {
 }
 
 export function readGuardState(rootDir: string, env: string): GuardState | undefined {
-  const raw = readJson(stateFile(rootDir, env)) as GuardState | undefined;
-  return raw && raw.version === 1 && typeof raw.inputsHash === 'string' && Array.isArray(raw.policies)
+  const raw = readJsonOrUndefined(stateFile(rootDir, env)) as GuardState | undefined;
+  return raw &&
+    raw.version === 1 &&
+    typeof raw.inputsHash === 'string' &&
+    Array.isArray(raw.hashOptions) &&
+    Array.isArray(raw.policies)
     ? raw
     : undefined;
 }
@@ -82,14 +87,14 @@ export function writeGuardState(rootDir: string, state: GuardState): void {
 
 /** Check keys (inputs and policy files hashes) found covered on this machine, per env (the last few). */
 export function checkedHashes(rootDir: string, env: string): readonly string[] {
-  const cache = readJson(cacheFile(rootDir)) as Record<string, string[]> | undefined;
+  const cache = readJsonOrUndefined(cacheFile(rootDir)) as Record<string, string[]> | undefined;
   return Array.isArray(cache?.[env]) ? cache[env] : [];
 }
 
 const KEPT_HASHES = 5;
 
 export function rememberChecked(rootDir: string, env: string, hash: string): void {
-  const cache = (readJson(cacheFile(rootDir)) as Record<string, string[]> | undefined) ?? {};
+  const cache = (readJsonOrUndefined(cacheFile(rootDir)) as Record<string, string[]> | undefined) ?? {};
   cache[env] = [hash, ...(cache[env] ?? []).filter((h) => h !== hash)].slice(0, KEPT_HASHES);
   writeJsonAtomic(cacheFile(rootDir), cache);
 }

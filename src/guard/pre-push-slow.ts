@@ -1,12 +1,10 @@
-import { loadAttach } from '../../commands/attach';
-import type { AwsAccess } from '../attach/aws-clients';
+import { loadAttach, loadVerify } from '../aws-modules';
 import type { CommandEnv } from '../invocation';
 import { writeOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
-import { checkProject, formatMissing, group, type CheckOutcome } from './check-project';
-import { readGuardConfig, rememberChecked, type GuardConfig } from './guard-files';
-import { checkKey, policyFilesHash } from './inputs-hash';
-import type { GuardIo } from './pre-push';
+import { checkProject, formatMissing, type CheckOutcome } from './check-project';
+import { rememberChecked, type GuardConfig } from './guard-files';
+import type { GuardIo, SlowCheckRequest } from './pre-push';
 
 const FIX =
   'amplify least-privilege generate --attach (or generate, then update the policy in IAM), then push again.';
@@ -18,25 +16,20 @@ const FIX =
  * host CLI's AmplifyError), or update (generate and attach, asking unless --yes).
  */
 export async function slowCheck(
-  rootDir: string,
-  env: string,
+  request: SlowCheckRequest,
   io: GuardIo,
-  yes: boolean,
   commandEnv: CommandEnv,
 ): Promise<void> {
-  const { config } = readGuardConfig(rootDir);
-  let outcome = await checkProject({ projectDir: rootDir, envName: env });
-  if (outcome.status === 'covered' && config.verify) outcome = await withIamVerdict(outcome, commandEnv);
+  const { rootDir, env, config, yes } = request;
+  let outcome = await checkProject({ projectDir: rootDir, envName: env }, request.inputsHash);
+  if (outcome.status === 'covered' && config.verify)
+    outcome = await loadVerify().withIamVerdict(outcome, commandEnv);
   if (outcome.status === 'no-policy') {
     io.say(`least-privilege: no policy files for env ${env}; run \`amplify least-privilege generate\`.`);
     return;
   }
   if (outcome.status === 'covered') {
-    rememberChecked(
-      rootDir,
-      env,
-      checkKey(outcome.inputsHash, policyFilesHash(rootDir, outcome.policyFiles)),
-    );
+    rememberChecked(rootDir, env, request.checkKey);
     io.say(
       `least-privilege: the policy for env ${env} covers this push${outcome.stale ? ' (the project changed since it was generated: regenerate to keep it tight)' : ''}.`,
     );
@@ -79,23 +72,4 @@ async function updatePolicy(outcome: CheckOutcome, yes: boolean, commandEnv: Com
     options,
     files,
   );
-}
-
-/** Adds what IAM itself denies (SimulatePrincipalPolicy on the caller) to the outcome. */
-async function withIamVerdict(outcome: CheckOutcome, commandEnv: CommandEnv): Promise<CheckOutcome> {
-  const { createClients, deniedByIam } = loadVerify();
-  const access = (commandEnv.awsAccess ? await commandEnv.awsAccess() : {}) as AwsAccess;
-  const { iam, sts } =
-    commandEnv.awsClients ??
-    createClients({ ...access, region: access.region ?? outcome.result.context.region });
-  const denied = await deniedByIam(outcome.result.requirements, iam, sts);
-  return denied.length === 0 ? outcome : { ...outcome, status: 'missing', missing: group(denied) };
-}
-
-/** The AWS SDK side of verify, required only when verify runs. */
-function loadVerify(): typeof import('../attach/aws-clients') & typeof import('./verify') {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load */
-  return { ...require('../attach/aws-clients'), ...require('./verify') };
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }

@@ -4,11 +4,16 @@
  * policy was generated (or last checked) from, it is done in milliseconds. Anything else, the
  * engine included, is loaded only when something changed (pre-push-slow.ts).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findProjectRoot } from '../discovery/find-project-root';
 import { packageVersion } from '../package-info';
-import { checkedHashes, readGuardConfig, readGuardState } from './guard-files';
+import {
+  checkedHashes,
+  readGuardConfig,
+  readGuardState,
+  readJsonOrUndefined,
+  type GuardConfig,
+} from './guard-files';
 import { checkKey, inputsHash, policyFilesHash } from './inputs-hash';
 
 export interface GuardIo {
@@ -22,10 +27,21 @@ export interface PrePushRequest {
   readonly yes: boolean;
 }
 
+/** What the fast path found out, handed to the full check so it reads and hashes nothing twice. */
+export interface SlowCheckRequest {
+  readonly kind: 'slow';
+  readonly rootDir: string;
+  readonly env: string;
+  readonly config: GuardConfig;
+  readonly yes: boolean;
+  /** The hash of the project's inputs now, made with the state's options. */
+  readonly inputsHash: string;
+  /** The inputs and policy files now: what this machine remembers once they are found covered. */
+  readonly checkKey: string;
+}
+
 /** What the fast path decided; `slow` hands over to the full check. */
-export type FastOutcome =
-  | { readonly kind: 'done' }
-  | { readonly kind: 'slow'; readonly rootDir: string; readonly env: string; readonly hash: string };
+export type FastOutcome = { readonly kind: 'done' } | SlowCheckRequest;
 
 export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
   const rootDir = findProjectRoot(request.cwd);
@@ -45,25 +61,23 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
     );
     return { kind: 'done' };
   }
-  const hash = inputsHash(rootDir, env, state.hashOptions ?? [], packageVersion());
+  const hash = inputsHash(rootDir, env, state.hashOptions, packageVersion());
   const policies = policyFilesHash(
     rootDir,
     state.policies.map((p) => p.file),
   );
+  const key = checkKey(hash, policies);
   const unchanged =
     hash === state.inputsHash && (state.policiesHash === undefined || state.policiesHash === policies);
-  const known = unchanged || checkedHashes(rootDir, env).includes(checkKey(hash, policies));
-  return known && !config.verify ? { kind: 'done' } : { kind: 'slow', rootDir, env, hash };
+  const known = unchanged || checkedHashes(rootDir, env).includes(key);
+  return known && !config.verify
+    ? { kind: 'done' }
+    : { kind: 'slow', rootDir, env, config, yes: request.yes, inputsHash: hash, checkKey: key };
 }
 
 /** The checked-out env (amplify/.config/local-env-info.json), as the CLI pushes it. */
 function localEnv(rootDir: string): string {
-  try {
-    const info = JSON.parse(
-      fs.readFileSync(path.join(rootDir, 'amplify', '.config', 'local-env-info.json'), 'utf8'),
-    ) as { envName?: string };
-    return info.envName ?? 'default';
-  } catch {
-    return 'default';
-  }
+  const info = readJsonOrUndefined(path.join(rootDir, 'amplify', '.config', 'local-env-info.json')) as
+    { envName?: string } | undefined;
+  return info?.envName ?? 'default';
 }

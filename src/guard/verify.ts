@@ -1,6 +1,9 @@
 import { SimulatePrincipalPolicyCommand, type ContextEntry, type IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import { clientsFor } from '../attach/aws-clients';
+import type { CommandEnv } from '../invocation';
 import type { ScopedRequirement } from '../policy/scope';
+import { group, type CheckOutcome } from './check-project';
 
 /** Context keys a requirement's condition asks for, as SimulatePrincipalPolicy context entries. */
 function contextEntries(requirement: ScopedRequirement): ContextEntry[] {
@@ -42,7 +45,9 @@ export async function deniedByIam(
   const groups = new Map<string, ScopedRequirement[]>();
   for (const r of requirements) {
     const key = `${r.resource}\n${JSON.stringify(r.condition ?? {})}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const same = groups.get(key);
+    if (same) same.push(r);
+    else groups.set(key, [r]);
   }
   const denied: ScopedRequirement[] = [];
   for (const group of groups.values()) {
@@ -69,4 +74,18 @@ export async function deniedByIam(
     }
   }
   return denied;
+}
+
+/**
+ * The outcome with what IAM itself denies the caller (check --verify, the guard's verify
+ * setting): the denied requirements replace the list of missing ones when there are any.
+ */
+export async function withIamVerdict(
+  outcome: CheckOutcome,
+  env: CommandEnv,
+  profile?: string,
+): Promise<CheckOutcome> {
+  const { iam, sts } = await clientsFor(env, profile, outcome.result.context.region);
+  const denied = await deniedByIam(outcome.result.requirements, iam, sts);
+  return denied.length === 0 ? outcome : { ...outcome, status: 'missing', missing: group(denied) };
 }

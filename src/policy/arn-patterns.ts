@@ -108,7 +108,9 @@ export function commonPrefixPatterns(patterns: readonly string[]): string[] {
   const byBase = new Map<string, string[]>();
   for (const pattern of patterns) {
     const base = pattern.split(':').slice(0, 5).join(':');
-    byBase.set(base, [...(byBase.get(base) ?? []), pattern]);
+    const group = byBase.get(base);
+    if (group) group.push(pattern);
+    else byBase.set(base, [pattern]);
   }
   return [...byBase.values()].map((group) => {
     let prefix = group[0];

@@ -1,6 +1,6 @@
-import type { ConditionBlock } from '../model';
 import type { IamReference } from './iam-reference';
 import type { ScopedRequirement } from './scope';
+import { withStringEquals } from './statements';
 
 /** The condition key IAM sets to the boundary a role has, or will have after the request. */
 const BOUNDARY_KEY = 'iam:PermissionsBoundary';
@@ -31,7 +31,10 @@ export function requirePermissionsBoundary(
     if (requirement.action === REMOVES_BOUNDARY) {
       dropped.push(requirement);
     } else if (changesRole(requirement, iam)) {
-      kept.push({ ...requirement, condition: withBoundary(requirement.condition, boundaryArn) });
+      kept.push({
+        ...requirement,
+        condition: withStringEquals(requirement.condition, BOUNDARY_KEY, boundaryArn),
+      });
     } else {
       kept.push(requirement);
     }
@@ -53,10 +56,3 @@ function changesRole(requirement: ScopedRequirement, iam: IamReference): boolean
 
 const onRoles = (resource: string): boolean =>
   resource === '*' || /^arn:[^:]+:iam::[^:]*:role\//.test(resource);
-
-function withBoundary(condition: ConditionBlock | undefined, boundaryArn: string): ConditionBlock {
-  return {
-    ...(condition ?? {}),
-    StringEquals: { ...(condition?.StringEquals ?? {}), [BOUNDARY_KEY]: boundaryArn },
-  };
-}

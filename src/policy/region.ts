@@ -1,5 +1,5 @@
-import type { ConditionBlock } from '../model';
 import type { ScopedRequirement } from './scope';
+import { withStringEquals } from './statements';
 
 /**
  * Pins requests to the project's region with `aws:RequestedRegion` where the ARN cannot:
@@ -17,7 +17,10 @@ export function pinToRegion(
   return requirements.map((requirement) => {
     const service = requirement.action.split(':')[0];
     if (global.has(service) || regionInArn(requirement.resource)) return requirement;
-    return { ...requirement, condition: withRegion(requirement.condition, region) };
+    return {
+      ...requirement,
+      condition: withStringEquals(requirement.condition, 'aws:RequestedRegion', region),
+    };
   });
 }
 
@@ -25,9 +28,4 @@ export function pinToRegion(
 function regionInArn(resource: string): boolean {
   const region = resource.split(':')[3];
   return region !== undefined && region !== '' && !region.includes('*');
-}
-
-function withRegion(condition: ConditionBlock | undefined, region: string): ConditionBlock {
-  const stringEquals = { ...(condition?.StringEquals ?? {}), 'aws:RequestedRegion': region };
-  return { ...(condition ?? {}), StringEquals: stringEquals };
 }

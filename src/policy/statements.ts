@@ -101,3 +101,12 @@ export function canonicalCondition(condition: ConditionBlock | undefined): Condi
 
 export const conditionKey = (condition: ConditionBlock | undefined): string =>
   JSON.stringify(canonicalCondition(condition) ?? null);
+
+/** The condition with one more StringEquals key (boundary, region): the request must carry that value. */
+export function withStringEquals(
+  condition: ConditionBlock | undefined,
+  key: string,
+  value: string,
+): ConditionBlock {
+  return { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), [key]: value } };
+}

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../support/paths';
-import { projectCopy, quietCliEnv, realCliInstalled, runAmplify } from '../support/real-cli';
+import { projectCopy, quietCliEnv, runAmplify, skipWithoutRealCli } from '../support/real-cli';
 import { attachedNames, createUser } from '../support/iam-fixture';
 import { startMoto, type Moto } from '../support/moto';
 import { runBin } from '../support/run-bin';
@@ -21,12 +21,7 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
   let project: string;
 
   before(function () {
-    if (!realCliInstalled()) {
-      if (process.env.LP_REQUIRE_REAL_CLI)
-        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
-      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
-      this.skip();
-    }
+    skipWithoutRealCli(this);
     project = projectCopy(path.join(REPO_ROOT, 'examples', 'lpdemo'));
     const added = runAmplify(['plugin', 'add', REPO_ROOT], project, env);
     assert.equal(added.status, 0, added.output);
@@ -98,12 +93,7 @@ describe('e2e: attach through the real Amplify CLI, with a profile pointing at m
   this.timeout(240_000);
   let moto: Moto;
   before(async function () {
-    if (!realCliInstalled()) {
-      if (process.env.LP_REQUIRE_REAL_CLI)
-        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
-      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
-      this.skip();
-    }
+    skipWithoutRealCli(this);
     moto = await startMoto();
   });
   after(() => moto?.stop());
@@ -139,12 +129,7 @@ describe('e2e: the pre-push guard in the real Amplify CLI', function () {
   let server: http.Server;
 
   before(async function () {
-    if (!realCliInstalled()) {
-      if (process.env.LP_REQUIRE_REAL_CLI)
-        throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
-      console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
-      this.skip();
-    }
+    skipWithoutRealCli(this);
     // Every AWS call of the CLI goes here (AWS_ENDPOINT_URL) and is recorded, then refused.
     requests = [];
     server = http.createServer((request, response) => {

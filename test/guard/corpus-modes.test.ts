@@ -10,7 +10,7 @@ import { writeOutputs } from '../../src/outputs/write-outputs';
 import { attachedNames, createUser } from '../support/iam-fixture';
 import { startMoto } from '../support/moto';
 import { CORPUS_DIR, copyToTemp, corpusProjects } from '../support/paths';
-import { prePush } from '../support/pre-push';
+import { prePush, slowRequest } from '../support/pre-push';
 
 /**
  * Every mode of the pre-push guard on every real corpus project, each with its own policy as
@@ -150,11 +150,15 @@ describe('pre-push guard: update mode on corpus projects (moto)', function () {
         setMode(g.project, 'update');
         withoutAction(g);
         let said = '';
-        await slowCheck(g.project, g.env, { say: (line) => void (said += `${line}\n`) }, true, {
-          io: { out: () => undefined, err: () => undefined },
-          cwd: g.project,
-          awsClients: { iam: user.iam, sts: user.sts },
-        });
+        await slowCheck(
+          slowRequest(g.project, true),
+          { say: (line) => void (said += `${line}\n`) },
+          {
+            io: { out: () => undefined, err: () => undefined },
+            cwd: g.project,
+            awsClients: { iam: user.iam, sts: user.sts },
+          },
+        );
         assert.match(said, MISSING(g.action));
         assert.match(said, /mode update: generating and attaching/);
         const state = readGuardState(g.project, g.env);

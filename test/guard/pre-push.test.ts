@@ -9,7 +9,7 @@ import { LeastPrivilegeError } from '../../src/errors';
 import { writeGuardConfig, type GuardMode } from '../../src/guard/guard-files';
 import { slowCheck } from '../../src/guard/pre-push-slow';
 import { CORPUS_DIR, copyToTemp, REPO_ROOT } from '../support/paths';
-import { prePush } from '../support/pre-push';
+import { prePush, slowRequest } from '../support/pre-push';
 import { runBin } from '../support/run-bin';
 import { attachedNames, createUser } from '../support/iam-fixture';
 import { startMoto } from '../support/moto';
@@ -173,7 +173,7 @@ describe('pre-push guard: verify (SimulatePrincipalPolicy, mocked on client inst
     const { iam, sts, calls } = clients((a) => (a === 'iam:PassRole' ? 'implicitDeny' : 'allowed'));
     const out = io();
     await assert.rejects(
-      slowCheck(project, 'dev', out, false, {
+      slowCheck(slowRequest(project, false), out, {
         io: { out: () => undefined, err: () => undefined },
         cwd: project,
         awsClients: { iam, sts },
@@ -193,7 +193,7 @@ describe('pre-push guard: verify (SimulatePrincipalPolicy, mocked on client inst
     const project = generated(LPDEMO, 'block', true);
     const { iam, sts } = clients(() => 'allowed');
     const out = io();
-    await slowCheck(project, 'dev', out, false, {
+    await slowCheck(slowRequest(project, false), out, {
       io: { out: () => undefined, err: () => undefined },
       cwd: project,
       awsClients: { iam, sts },
@@ -208,7 +208,7 @@ describe('pre-push guard: verify (SimulatePrincipalPolicy, mocked on client inst
       const project = generated(LPDEMO, 'update');
       removeOneAction(project);
       const out = io();
-      await slowCheck(project, 'dev', out, true, {
+      await slowCheck(slowRequest(project, true), out, {
         io: { out: () => undefined, err: () => undefined },
         cwd: project,
         awsClients: { iam: user.iam, sts: user.sts },

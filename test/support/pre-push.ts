@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { fastCheck, type SlowCheckRequest } from '../../src/guard/pre-push';
 import { handleAmplifyEvent } from '../../src/index';
 
 /**
@@ -19,4 +21,15 @@ export async function prePush(project: string, yes = false): Promise<{ said: str
     process.chdir(cwd);
     process.stderr.write = write;
   }
+}
+
+/** The fast path's hand-over to the full check, for tests that call slowCheck with their own AWS clients. */
+export function slowRequest(project: string, yes: boolean): SlowCheckRequest {
+  const fast = fastCheck({ cwd: project, yes }, { say: () => undefined });
+  assert.equal(
+    fast.kind,
+    'slow',
+    'the fast path hands over: the project, its policy or the verify setting asks for it',
+  );
+  return fast;
 }

@@ -8,6 +8,18 @@ import { isOutput, REPO_ROOT } from './paths';
 export const AMPLIFY_BIN = path.join(REPO_ROOT, 'test', 'e2e', 'cli', 'node_modules', '.bin', 'amplify');
 export const realCliInstalled = (): boolean => fs.existsSync(AMPLIFY_BIN);
 
+/**
+ * In a `before` hook: skips the suite with a visible note when the real CLI is not installed,
+ * and fails instead where it must be (CI sets LP_REQUIRE_REAL_CLI=1).
+ */
+export function skipWithoutRealCli(context: Mocha.Context): void {
+  if (realCliInstalled()) return;
+  if (process.env.LP_REQUIRE_REAL_CLI)
+    throw new Error('The real Amplify CLI is not installed: run `npm run setup:e2e`.');
+  console.log('    (skipped: the real Amplify CLI is not installed; run `npm run setup:e2e`)');
+  context.skip();
+}
+
 export interface CliRun {
   readonly status: number | null;
   readonly stdout: string;
