@@ -17,7 +17,7 @@ export const check: Command = {
   },
   async run(invocation, env) {
     checkOptions(invocation, check);
-    let outcome = await checkProject(generateOptions(invocation, env.cwd));
+    let outcome = await checkProject(generateOptions(invocation, env.cwd, ['push']));
     if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy')
       outcome = await loadVerify().withIamVerdict(outcome, env, stringOption(invocation, 'profile'));
     const { rootDir } = outcome.result.context;

@@ -22,8 +22,7 @@ export const generate: Command = {
     'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json)`,
-    phases:
-      'LIST  comma list of push (default: push, pull, status), init (env add, first deploy), delete (env remove, amplify delete; also lets a push delete what it removes)',
+    phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",

@@ -1,4 +1,6 @@
 import { COMMON_OPTIONS, type Command } from '../src/invocation';
+import { ALL_PHASES, DEFAULT_PHASES } from '../src/model';
+import { PHASE_COMMANDS } from '../src/requirements/phases';
 
 /** The text of `help`, built from the commands' own descriptions so it cannot drift from them. */
 export function helpText(commands: readonly Command[], prefix: string): string {
@@ -24,6 +26,11 @@ export function helpText(commands: readonly Command[], prefix: string): string {
     '',
     'Options of every command:',
     ...Object.entries(COMMON_OPTIONS).map(([name, text]) => `  --${name.padEnd(12)} ${text}`),
+  );
+  lines.push(
+    '',
+    `Phases (--phases; default ${DEFAULT_PHASES.join(',')}):`,
+    ...ALL_PHASES.map((phase) => `  ${phase.padEnd(10)} ${PHASE_COMMANDS[phase].join(', ')}`),
   );
   lines.push(
     '',

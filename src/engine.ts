@@ -1,4 +1,4 @@
-import type { Inventory, NamedPolicy, Phase, ProjectContext } from './model';
+import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
@@ -25,7 +25,7 @@ import type { TrimmedAction } from './requirements/trimming';
 export interface GenerateOptions {
   /** Any folder inside the project; the root is found by walking up. */
   readonly projectDir: string;
-  /** @default ['push'] */
+  /** @default DEFAULT_PHASES */
   readonly phases?: readonly Phase[];
   /** @default the checked-out env */
   readonly envName?: string;
@@ -59,7 +59,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       'Run the command in an Amplify Gen 1 project, or pass --project-dir DIR.',
     );
   }
-  const phases = options.phases ?? ['push'];
+  const phases = options.phases ?? DEFAULT_PHASES;
   const catalog = loadCatalog();
   const context = readProjectContext(rootDir, {
     envName: options.envName,

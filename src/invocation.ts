@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { AwsClients } from './attach/aws-clients';
 import type { GenerateOptions } from './engine';
-import { ALL_PHASES, type Phase } from './model';
+import { ALL_PHASES, DEFAULT_PHASES, type Phase } from './model';
 import { usageError } from './errors';
 
 /**
@@ -90,10 +90,14 @@ export const booleanOption = (invocation: Invocation, name: string): boolean => 
 };
 
 /** The engine options every command that generates shares: --project-dir, --phases, --env. */
-export function generateOptions(invocation: Invocation, cwd: string): GenerateOptions {
+export function generateOptions(
+  invocation: Invocation,
+  cwd: string,
+  defaultPhases: readonly Phase[] = DEFAULT_PHASES,
+): GenerateOptions {
   return {
     projectDir: path.resolve(cwd, stringOption(invocation, 'project-dir') ?? '.'),
-    phases: phasesOption(invocation),
+    phases: phasesOption(invocation, defaultPhases),
     envName: stringOption(invocation, 'env'),
     permissionsBoundaryArn: boundaryOption(invocation),
   };
@@ -111,10 +115,10 @@ function boundaryOption(invocation: Invocation): string | undefined {
   return arn;
 }
 
-/** `--phases push,init`: known phases, no duplicates; default push. */
-export function phasesOption(invocation: Invocation): Phase[] {
+/** `--phases push,init`: known phases, no duplicates; `fallback` without the option. */
+export function phasesOption(invocation: Invocation, fallback: readonly Phase[] = DEFAULT_PHASES): Phase[] {
   const value = stringOption(invocation, 'phases');
-  if (value === undefined) return ['push'];
+  if (value === undefined) return [...fallback];
   const phases = value
     .split(',')
     .map((phase) => phase.trim())

@@ -4,9 +4,14 @@
  * Everything here is serialisable; no classes, no behaviour.
  */
 
-/** What the policy is for. `push` also covers `amplify pull` and `amplify status` of the current env. */
-export type Phase = 'push' | 'init' | 'delete';
-export const ALL_PHASES: readonly Phase[] = ['push', 'init', 'delete'];
+/**
+ * What the policy is for: a group of Amplify CLI commands (src/requirements/phases.ts lists
+ * which). Only `push`, `init` and `delete` deploy through CloudFormation.
+ */
+export type Phase = 'push' | 'pull' | 'publish' | 'codegen' | 'init' | 'delete';
+export const ALL_PHASES: readonly Phase[] = ['push', 'pull', 'publish', 'codegen', 'init', 'delete'];
+/** What `generate` grants without --phases: the everyday commands of whoever deploys the env. */
+export const DEFAULT_PHASES: readonly Phase[] = ['push', 'pull', 'publish', 'codegen'];
 
 /** Who and where: everything about the project that is not a resource. Missing values stay undefined. */
 export interface ProjectContext {

@@ -43,7 +43,8 @@ export async function checkProject(
   options: GenerateOptions,
   knownInputsHash?: string,
 ): Promise<CheckOutcome> {
-  const result = await generatePolicies(options);
+  // A check asks what a push needs unless told otherwise; generate's default grants more.
+  const result = await generatePolicies({ ...options, phases: options.phases ?? ['push'] });
   const { rootDir } = result.context;
   const env = result.context.envName ?? 'default';
   const state = readGuardState(rootDir, env);

@@ -75,7 +75,7 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
     const run = runAmplify(['least-privilege', 'generate', '--phases', 'deploy'], project, env);
     assert.notEqual(run.status, 0);
     assert.match(run.output, /Unknown phase deploy/);
-    assert.match(run.output, /Resolution: Use a comma list of push, init, delete/);
+    assert.match(run.output, /Resolution: Use a comma list of push, pull, publish, codegen, init, delete/);
     const split = runAmplify(['least-privilege', 'generate', '--out=policy.json'], project, env);
     assert.match(split.output, /Write --out VALUE, not --out=policy.json/);
   });
