@@ -1,7 +1,7 @@
 import { generatePolicies } from '../src/engine';
 import { booleanOption, checkOptions, generateOptions, type Command } from '../src/invocation';
 import { usageError } from '../src/errors';
-import { explainStatements, formatExplanation } from '../src/outputs/explain';
+import { explainExclusions, explainStatements, formatExplanation } from '../src/outputs/explain';
 
 export const explain: Command = {
   name: 'explain',
@@ -19,10 +19,11 @@ export const explain: Command = {
       throw usageError('explain takes at most one TERM.', 'Quote a term with spaces.');
     const result = await generatePolicies(generateOptions(invocation, cwd));
     const statements = explainStatements(result, invocation.args[0]);
+    const excluded = explainExclusions(result, invocation.args[0]);
     io.out(
       booleanOption(invocation, 'json')
-        ? `${JSON.stringify({ statements })}\n`
-        : formatExplanation(statements),
+        ? `${JSON.stringify({ statements, excluded })}\n`
+        : formatExplanation(statements, excluded),
     );
     return 0;
   },

@@ -5,6 +5,7 @@ import { configure } from './configure';
 import { explain } from './explain';
 import { generate } from './generate';
 import { helpCommand, helpText } from './help';
+import { learn } from './learn';
 
 /** How the user calls us: `amplify least-privilege` in the CLI, `amplify-least-privilege` standalone. */
 let prefix = 'amplify least-privilege';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   attach,
   check,
   configure,
+  learn,
   helpCommand(
     () => COMMANDS,
     () => prefix,

@@ -20,3 +20,9 @@ export function loadVerify(): typeof import('./guard/verify') {
   quietSdk();
   return require('./guard/verify');
 }
+
+/** learn --stack-events. */
+export function loadStackEvents(): typeof import('./overrides/stack-events') {
+  quietSdk();
+  return require('./overrides/stack-events');
+}

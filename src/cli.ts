@@ -25,6 +25,11 @@ const OPTIONS = {
   'no-verify': { type: 'boolean' },
   mode: { type: 'string' },
   hooks: { type: 'boolean' },
+  message: { type: 'string' },
+  'message-file': { type: 'string' },
+  'stack-events': { type: 'boolean' },
+  resource: { type: 'string' },
+  'allow-outside': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },
 } as const;

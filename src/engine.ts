@@ -18,6 +18,15 @@ import {
   type ScopedRequirement,
 } from './policy/scope';
 import { validateDocuments, type Finding } from './policy/validate';
+import {
+  applyOverrides,
+  NOTHING_APPLIED,
+  overrideActions,
+  overrideRequirements,
+  type OverridesReport,
+} from './overrides/apply-overrides';
+import { projectEnvelope } from './overrides/inside-project';
+import { readOverrides } from './overrides/overrides-file';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
 import type { TrimmedAction } from './requirements/trimming';
@@ -46,6 +55,8 @@ export interface GenerateResult {
   readonly escalations: readonly EscalationFinding[];
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
+  /** amplify/least-privilege/overrides.json: the grants added as written, the computed grants excluded. */
+  readonly overrides: OverridesReport;
   readonly warnings: readonly string[];
   readonly iam: IamReference;
 }
@@ -67,19 +78,23 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   });
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
+  const overrides = readOverrides(rootDir);
   const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
   const iam = await loadIamReference(
-    collected.requirements.map((r) => r.action),
+    [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
   );
+  const envelope = projectEnvelope(context, inventory);
+  const grants = overrideRequirements(overrides, iam, { env: context.envName, phases, envelope });
+  // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
+  let overridden = NOTHING_APPLIED;
   const registry = buildNameRegistry(inventory, catalog, iam);
   const conditioned = (names: NameRegistry): ConditionedRequirements => {
     const scoped = scopeRequirements(collected.requirements, iam, names, deploymentNames(context));
     const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
-    return {
-      requirements: pinToRegion(bounded.requirements, context.region, catalog.globalServices),
-      dropped: bounded.dropped,
-    };
+    const pinned = pinToRegion(bounded.requirements, context.region, catalog.globalServices);
+    overridden = applyOverrides(pinned, overrides, grants, context.envName);
+    return { requirements: overridden.requirements, dropped: bounded.dropped };
   };
   const reach = reachFrom(iam);
   const { requirements, dropped, policies, folded } = assembleWithinLimits(
@@ -103,7 +118,14 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       policies.map((p) => p.document),
       iam,
     ),
-    warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
+    overrides: { grants: overridden.grants, excluded: overridden.excluded },
+    warnings: [
+      ...context.warnings,
+      ...inventory.warnings,
+      ...collected.warnings,
+      ...foldWarning,
+      ...overridden.warnings,
+    ],
     iam,
   };
 }

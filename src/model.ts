@@ -82,8 +82,8 @@ export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, str
 
 /** Why an action is in the policy. */
 export interface Reason {
-  /** `cli` (the Amplify CLI calls it itself) or `cloudformation` (a resource handler needs it). */
-  readonly via: 'cli' | 'cloudformation';
+  /** `cli` (the Amplify CLI calls it itself), `cloudformation` (a resource handler needs it), `override` (overrides.json). */
+  readonly via: 'cli' | 'cloudformation' | 'override';
   /** `category/resource` or `root stack`. */
   readonly resource: string;
   /** CloudFormation type (handler permissions) or the CLI step. */

@@ -5,6 +5,7 @@
  * reach a local IAM.
  */
 
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
@@ -20,6 +21,8 @@ export interface AwsAccess {
 export interface AwsClients {
   readonly iam: IAMClient;
   readonly sts: STSClient;
+  /** learn --stack-events (tests hand in a mocked instance). */
+  readonly cloudFormation?: CloudFormationClient;
 }
 
 /** Throttling and transient failures are retried by the SDK's standard retry strategy. */

@@ -23,8 +23,8 @@ const VOLATILE = new Set(['amplify-meta.json']);
 
 /**
  * A hash of everything the policy is computed from: the backend's configuration and templates,
- * the env's deployment record, the project name, the env, the options that change the policy,
- * and the version of this package and its data. Only node:fs and node:crypto: it runs on the
+ * the env's deployment record, the overrides (amplify/least-privilege/overrides.json), the
+ * project name, the env, the options that change the policy, and the version of this package and its data. Only node:fs and node:crypto: it runs on the
  * pre-push path.
  */
 export function inputsHash(
@@ -35,7 +35,11 @@ export function inputsHash(
 ): string {
   const hash = crypto.createHash('sha256');
   hash.update(`${HASH_FORMAT}\n${packageVersion}\n${env}\n${options.join(',')}\n`);
-  for (const relative of ['amplify/team-provider-info.json', 'amplify/.config/project-config.json'])
+  for (const relative of [
+    'amplify/team-provider-info.json',
+    'amplify/.config/project-config.json',
+    'amplify/least-privilege/overrides.json',
+  ])
     addFile(hash, rootDir, relative);
   for (const relative of backendFiles(rootDir)) addFile(hash, rootDir, relative);
   return hash.digest('hex');

@@ -2,6 +2,8 @@ import type { GenerateResult } from '../engine';
 import type { Statement } from '../model';
 import { covers } from '../policy/arn-patterns';
 import type { ScopedRequirement } from '../policy/scope';
+import type { ExcludedGrant } from '../overrides/apply-overrides';
+import { OVERRIDES_FILE } from '../overrides/overrides-file';
 import { conditionKey } from '../policy/statements';
 
 export interface ExplainedAction {
@@ -48,9 +50,26 @@ export function explainStatements(result: GenerateResult, term?: string): Explai
   return explained;
 }
 
-export function formatExplanation(statements: readonly ExplainedStatement[]): string {
-  if (statements.length === 0) return 'No statement matches.\n';
+/** The computed grants overrides.json excluded (or those matching `term`), with the exclusion's reason. */
+export function explainExclusions(result: GenerateResult, term?: string): ExcludedGrant[] {
+  const matcher = term ? termMatcher(term) : undefined;
+  return result.overrides.excluded.filter((e) => !matcher || matcher(e.action) || matcher(e.resource));
+}
+
+export function formatExplanation(
+  statements: readonly ExplainedStatement[],
+  excluded: readonly ExcludedGrant[] = [],
+): string {
+  if (statements.length === 0 && excluded.length === 0) return 'No statement matches.\n';
   const lines: string[] = [];
+  if (excluded.length > 0) {
+    lines.push(`Excluded by ${OVERRIDES_FILE}:`);
+    for (const e of excluded)
+      lines.push(
+        `  ${e.action} on ${e.resource}  (exclusions[${e.exclusion}]: ${e.reason}; needed by ${e.neededBy})`,
+      );
+    lines.push('');
+  }
   for (const s of statements) {
     lines.push(`${s.policy} / ${s.sid}`);
     lines.push(`  Resource: ${s.resources.join(', ')}`);
@@ -82,7 +101,11 @@ function reasonsFor(requirements: readonly ScopedRequirement[]): string[] {
   const phasesByReason = new Map<string, Set<string>>();
   for (const r of requirements) {
     const who =
-      r.reason.via === 'cli' ? 'the Amplify CLI calls it' : `CloudFormation, for ${r.reason.resource}`;
+      r.reason.via === 'cli'
+        ? 'the Amplify CLI calls it'
+        : r.reason.via === 'override'
+          ? `${r.reason.resource} (granted as written)`
+          : `CloudFormation, for ${r.reason.resource}`;
     const line = `${who}: ${r.reason.detail} [${r.reason.source}]`;
     const phases = phasesByReason.get(line) ?? new Set<string>();
     phases.add(r.phase);

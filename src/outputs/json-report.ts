@@ -21,6 +21,18 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     warnings: result.warnings,
     trimmed: uniqueTrimmed(result),
     findings: result.escalations,
+    overrides: {
+      grants: result.overrides.grants.map(({ index, grant, source }) => ({
+        index,
+        actions: grant.actions,
+        resources: grant.resources,
+        ...(grant.condition ? { condition: grant.condition } : {}),
+        ...(grant.env ? { env: grant.env } : {}),
+        source: grant.learned ? { learned: grant.learned } : { handWritten: grant.reason },
+        description: source,
+      })),
+      excluded: result.overrides.excluded,
+    },
   };
 }
 

@@ -1,0 +1,196 @@
+/**
+ * Merges overrides.json into the scoped requirements, after the scoping and condition passes:
+ * exclusions take out computed grants whose (action, resource) they match, and grants are
+ * added exactly as written (no scoping, no region pin, no widening). Pure.
+ */
+import type { Phase } from '../model';
+import { projectError } from '../errors';
+import { covers } from '../policy/arn-patterns';
+import type { IamReference } from '../policy/iam-reference';
+import type { ScopedRequirement } from '../policy/scope';
+import { insideProject, type ProjectEnvelope } from './inside-project';
+import { OVERRIDES_FILE, type OverrideGrant, type Overrides } from './overrides-file';
+
+export interface AppliedGrant {
+  /** Index in the file's `grants`. */
+  readonly index: number;
+  readonly grant: OverrideGrant;
+  /** Where it comes from, for people: `learned 2026-05-01 from a message: "..."` or `hand-written: reason`. */
+  readonly source: string;
+}
+
+export interface ExcludedGrant {
+  /** Index in the file's `exclusions`. */
+  readonly exclusion: number;
+  readonly reason: string;
+  readonly action: string;
+  readonly resource: string;
+  /** What needed the grant that was removed. */
+  readonly neededBy: string;
+}
+
+export interface OverrideGrants {
+  readonly requirements: readonly ScopedRequirement[];
+  readonly grants: readonly AppliedGrant[];
+  readonly warnings: readonly string[];
+}
+
+export interface OverridesApplied {
+  readonly requirements: ScopedRequirement[];
+  readonly grants: readonly AppliedGrant[];
+  readonly excluded: readonly ExcludedGrant[];
+  readonly warnings: readonly string[];
+}
+
+/** What generate reports about the overrides: the grants applied and the computed grants excluded. */
+export interface OverridesReport {
+  readonly grants: readonly AppliedGrant[];
+  readonly excluded: readonly ExcludedGrant[];
+}
+
+export const NOTHING_APPLIED: OverridesApplied = { requirements: [], grants: [], excluded: [], warnings: [] };
+
+/** Every action the grants name: the IAM reference must know them. */
+export const overrideActions = (overrides: Overrides): string[] => overrides.grants.flatMap((g) => g.actions);
+
+/**
+ * The grants that apply to this env and these phases, as requirements with the reason
+ * `override`. An action IAM does not know is an error; a resource outside the project is
+ * granted as written and reported.
+ */
+export function overrideRequirements(
+  overrides: Overrides,
+  iam: IamReference,
+  target: { readonly env?: string; readonly phases: readonly Phase[]; readonly envelope: ProjectEnvelope },
+): OverrideGrants {
+  const requirements: ScopedRequirement[] = [];
+  const grants: AppliedGrant[] = [];
+  const warnings: string[] = [];
+  overrides.grants.forEach((grant, index) => {
+    const where = `${OVERRIDES_FILE} grants[${index}]`;
+    const unknown = grant.actions.filter((action) => !iam.action(action));
+    if (unknown.length > 0)
+      throw projectError(
+        `${where} names ${unknown.join(', ')}, which IAM does not know.`,
+        'Use the action names of the Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/).',
+      );
+    if (grant.env !== undefined && grant.env !== target.env) return;
+    const phases = grant.phases ? target.phases.filter((p) => grant.phases?.includes(p)) : target.phases;
+    if (phases.length === 0) return;
+    const source = describeSource(grant);
+    grants.push({ index, grant, source });
+    for (const resource of grant.resources) {
+      const place = insideProject(resource, target.envelope);
+      if (!place.inside)
+        warnings.push(
+          `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
+        );
+    }
+    for (const action of grant.actions) {
+      const canonical = iam.action(action)?.name ?? action;
+      for (const resource of grant.resources)
+        for (const phase of phases)
+          requirements.push({
+            action: canonical,
+            resource,
+            ...(grant.condition ? { condition: grant.condition } : {}),
+            phase,
+            reason: {
+              via: 'override',
+              resource: `overrides.json grants[${index}]`,
+              detail: source,
+              source: OVERRIDES_FILE,
+            },
+          });
+    }
+  });
+  return { requirements, grants, warnings };
+}
+
+/** Computed requirements less the excluded ones, plus the grants. */
+export function applyOverrides(
+  computed: readonly ScopedRequirement[],
+  overrides: Overrides,
+  grants: OverrideGrants,
+  env: string | undefined,
+): OverridesApplied {
+  const exclusions = overrides.exclusions
+    .map((exclusion, index) => ({ exclusion, index }))
+    .filter(({ exclusion }) => exclusion.env === undefined || exclusion.env === env);
+  const kept: ScopedRequirement[] = [];
+  const excluded: ExcludedGrant[] = [];
+  const used = new Set<number>();
+  const partial = new Set<string>();
+  for (const requirement of computed) {
+    const match = exclusions.find(
+      ({ exclusion }) =>
+        actionMatches(exclusion.actions, requirement.action) &&
+        exclusion.resources.some((pattern) => covers(pattern, requirement.resource)),
+    );
+    if (match) {
+      used.add(match.index);
+      excluded.push({
+        exclusion: match.index,
+        reason: match.exclusion.reason,
+        action: requirement.action,
+        resource: requirement.resource,
+        neededBy: `${requirement.reason.resource}: ${requirement.reason.detail}`,
+      });
+      continue;
+    }
+    kept.push(requirement);
+    for (const { exclusion, index } of exclusions)
+      if (
+        actionMatches(exclusion.actions, requirement.action) &&
+        exclusion.resources.some((pattern) => covers(requirement.resource, pattern))
+      )
+        partial.add(
+          `${OVERRIDES_FILE} exclusions[${index}] matches part of ${requirement.action} on ${requirement.resource}, which is kept: an exclusion removes whole grants only (exclude the wider pattern to remove it).`,
+        );
+  }
+  const unused = exclusions
+    .filter(({ index }) => !used.has(index))
+    .map(({ index }) => `${OVERRIDES_FILE} exclusions[${index}] matches no grant of this policy.`);
+  return {
+    requirements: [...kept, ...grants.requirements],
+    grants: grants.grants,
+    excluded: dedupe(excluded),
+    warnings: [...grants.warnings, ...partial, ...unused],
+  };
+}
+
+/** One entry per exclusion, action and resource (a grant needed in several phases is one grant). */
+function dedupe(excluded: readonly ExcludedGrant[]): ExcludedGrant[] {
+  const seen = new Map<string, ExcludedGrant>();
+  for (const entry of excluded)
+    seen.set(
+      `${entry.exclusion} ${entry.action} ${entry.resource}`,
+      seen.get(`${entry.exclusion} ${entry.action} ${entry.resource}`) ?? entry,
+    );
+  return [...seen.values()];
+}
+
+/** IAM action matching: case-insensitive, `*` and `?` wildcards. */
+function actionMatches(patterns: readonly string[], action: string): boolean {
+  return patterns.some((pattern) =>
+    new RegExp(
+      `^${pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      'i',
+    ).test(action),
+  );
+}
+
+export function describeSource(grant: OverrideGrant): string {
+  if (grant.learned) {
+    const from = grant.learned.from === 'message' ? 'a message' : 'the stack events';
+    const message =
+      grant.learned.message.length > 160
+        ? `${grant.learned.message.slice(0, 157)}...`
+        : grant.learned.message;
+    return `learned ${grant.learned.date} from ${from}: "${message}"${grant.reason ? ` (${grant.reason})` : ''}`;
+  }
+  return `hand-written: ${grant.reason ?? ''}`;
+}

@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { generatePolicies, type GenerateResult } from '../../src/engine';
+import { applyOverrides, overrideRequirements } from '../../src/overrides/apply-overrides';
+import { insideProject, projectEnvelope, type ProjectEnvelope } from '../../src/overrides/inside-project';
+import { parseOverrides, withGrant, NO_OVERRIDES } from '../../src/overrides/overrides-file';
+import { loadIamReference } from '../../src/policy/iam-reference';
+import type { ScopedRequirement } from '../../src/policy/scope';
+import { REPO_ROOT } from '../support/paths';
+
+const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
+
+describe('overrides: the inside-project check and the merge (pure, on examples/lpdemo)', function () {
+  this.timeout(60_000);
+  let result: GenerateResult;
+  let envelope: ProjectEnvelope;
+  before(async () => {
+    result = await generatePolicies({ projectDir: LPDEMO });
+    envelope = projectEnvelope(result.context, result.inventory);
+  });
+
+  const INSIDE = [
+    'arn:aws:ssm:us-east-1:123456789012:parameter/amplify/d1234567890abc/dev/AMPLIFY_x',
+    'arn:aws:s3:::amplify-lpdemo-dev-12345-deployment/*',
+    'arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev',
+    'arn:aws:s3:::lpbucket12345abcd-dev',
+    'arn:aws:iam::123456789012:role/amplify-lpdemo-dev-12345-authRole',
+    'arn:aws:cloudformation:us-east-1:123456789012:stack/amplify-lpdemo-dev-12345-functionlpfn-1ABC/*',
+  ];
+
+  it('accepts ARNs of the project: its stacks, bucket, app id and template names', () => {
+    for (const arn of INSIDE) assert.deepEqual(insideProject(arn, envelope), { inside: true }, arn);
+  });
+
+  it('refuses *, other partitions, accounts, regions, wildcards there, and names of nothing in the project', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['*', /every resource/],
+      ['lpfn-dev', /not an ARN/],
+      ['arn:aws-cn:lambda:cn-north-1:123456789012:function:lpfn-dev', /partition aws-cn/],
+      ['arn:aws:lambda:us-east-1:*:function:lpfn-dev', /account is a wildcard/],
+      ['arn:aws:lambda:*:123456789012:function:lpfn-dev', /region is a wildcard/],
+      ['arn:aws:lambda:us-east-1:123456789012:function:*', /names nothing of the project/],
+      ['arn:aws:lambda:us-east-1:123456789012:function:other-team-fn', /names nothing of the project/],
+      // Wider than the project's bucket pattern lpbucket12345*-dev.
+      ['arn:aws:s3:::lpbucket12345*', /names nothing of the project/],
+    ];
+    for (const [arn, reason] of cases) {
+      const place = insideProject(arn, envelope);
+      assert.equal(place.inside, false, arn);
+      assert.match(place.reason ?? '', reason, arn);
+    }
+  });
+
+  it('every inside ARN moved to another account or region is outside (mutation)', () => {
+    for (const arn of INSIDE) {
+      const parts = arn.split(':');
+      if (parts[4]) {
+        const other = [...parts.slice(0, 4), '210987654321', ...parts.slice(5)].join(':');
+        assert.match(insideProject(other, envelope).reason ?? '', /account 210987654321/, other);
+      }
+      if (parts[3]) {
+        const other = [...parts.slice(0, 3), 'ap-south-1', ...parts.slice(4)].join(':');
+        assert.match(insideProject(other, envelope).reason ?? '', /region ap-south-1/, other);
+      }
+    }
+  });
+
+  it('grants apply to their env and phases only; exclusions by env; partial overlaps are reported, not applied', async () => {
+    const overrides = parseOverrides(
+      JSON.stringify({
+        version: 1,
+        grants: [
+          {
+            actions: ['kms:Decrypt'],
+            resources: ['arn:aws:kms:us-east-1:123456789012:key/k1'],
+            reason: 'our key',
+            phases: ['push'],
+          },
+          {
+            actions: ['kms:Decrypt'],
+            resources: ['arn:aws:kms:us-east-1:123456789012:key/k2'],
+            reason: 'prod key',
+            env: 'prod',
+          },
+        ],
+        exclusions: [
+          {
+            actions: ['s3:Put*'],
+            resources: ['arn:aws:s3:::lpbucket12345x-dev'],
+            reason: 'narrower than the grant',
+          },
+          {
+            actions: ['lambda:*'],
+            resources: ['arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev'],
+            reason: 'prod only',
+            env: 'prod',
+          },
+        ],
+      }),
+    );
+    const iam = await loadIamReference(['kms:Decrypt'], []);
+    const pull = overrideRequirements(overrides, iam, { env: 'dev', phases: ['pull'], envelope });
+    assert.deepEqual(pull.requirements, []);
+    const push = overrideRequirements(overrides, iam, { env: 'dev', phases: ['push', 'pull'], envelope });
+    assert.deepEqual(
+      push.requirements.map((r) => [r.action, r.resource, r.phase, r.reason.via]),
+      [['kms:Decrypt', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'push', 'override']],
+    );
+    assert.match(
+      push.warnings.join('\n'),
+      /grants\[0\] grants kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/k1, outside the project/,
+    );
+    const computed: ScopedRequirement[] = result.requirements.filter((r) => r.reason.via !== 'override');
+    const applied = applyOverrides(computed, overrides, push, 'dev');
+    assert.equal(applied.excluded.length, 0);
+    assert.equal(applied.requirements.length, computed.length + 1);
+    assert.match(
+      applied.warnings.join('\n'),
+      /exclusions\[0\] matches part of s3:Put\w+ on arn:aws:s3:::lpbucket12345\*-dev, which is kept/,
+    );
+    const prod = applyOverrides(computed, overrides, push, 'prod');
+    assert.ok(
+      prod.excluded.length > 0 &&
+        prod.excluded.every((e) => e.exclusion === 1 && e.action.startsWith('lambda:')),
+    );
+  });
+
+  it('withGrant adds a grant once', () => {
+    const grant = {
+      actions: ['kms:Decrypt'],
+      resources: ['arn:aws:kms:us-east-1:123456789012:key/k1'],
+      reason: 'x',
+    };
+    const once = withGrant(NO_OVERRIDES, grant);
+    assert.equal(once.added, true);
+    const twice = withGrant(once.overrides, { ...grant, reason: 'y' });
+    assert.equal(twice.added, false);
+    assert.equal(twice.overrides.grants.length, 1);
+  });
+});
