@@ -1,7 +1,7 @@
 import type { CfnResource } from '../model';
 import type { ResourceNames } from '../requirements/catalog';
 import { asRecord, isRecord } from '../discovery/read-files';
-import { evaluateCondition, resolvePatterns, type ResolveScope } from './intrinsics';
+import { evaluateCondition, own, resolvePatterns, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';
 
 /** Properties whose ARNs are what the deployed resource may access, not what the deployer touches. */
@@ -79,7 +79,7 @@ export function physicalNames(
   scope: TemplateScope,
   names: ResourceNames,
 ): string[] {
-  const rule = names.types[type];
+  const rule = own(names.types, type);
   if (!rule) return [];
   if (rule.nestedStack) return [`${scope.stackName}-*`.replace(/\*+/g, '*')];
   const declared =

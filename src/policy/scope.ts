@@ -9,6 +9,7 @@ import {
   type PseudoValues,
 } from './arn-patterns';
 import type { ActionResourceType, IamReference } from './iam-reference';
+import { own } from '../inventory/intrinsics';
 
 /** A requirement with its final ARN pattern and the action's canonical spelling. */
 export interface ScopedRequirement {
@@ -34,7 +35,7 @@ export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: I
   for (const resource of inventory.resources) {
     for (const cfn of resource.cfnResources) {
       cfn.referencedArns.forEach((arn) => literalArns.add(arn));
-      const rule = catalog.resourceNames.types[cfn.type];
+      const rule = own(catalog.resourceNames.types, cfn.type);
       if (!rule) continue;
       for (const format of iam.formats(rule.arnType)) {
         const key = nameKey(format);
