@@ -9,6 +9,7 @@ import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
+import { projectEnvelope, stackAnchors, wideningWarning, widenings, type Widening } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import {
   buildNameRegistry,
@@ -44,6 +45,8 @@ export interface GenerateResult {
   readonly trimmed: readonly TrimmedAction[];
   /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
   readonly escalations: readonly EscalationFinding[];
+  /** Granted ARN patterns wider than the project's own names, each with its cause (the envelope). */
+  readonly widened: readonly Widening[];
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
@@ -73,8 +76,10 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     arnTypes,
   );
   const registry = buildNameRegistry(inventory, catalog, iam);
-  const conditioned = (names: NameRegistry): ConditionedRequirements => {
-    const scoped = scopeRequirements(collected.requirements, iam, names, deploymentNames(context));
+  const names = deploymentNames(context);
+  const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
+  const conditioned = (registry: NameRegistry): ConditionedRequirements => {
+    const scoped = scopeRequirements(collected.requirements, iam, registry, names);
     const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
     return {
       requirements: pinToRegion(bounded.requirements, context.region, catalog.globalServices),
@@ -82,15 +87,18 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     };
   };
   const reach = reachFrom(iam);
-  const { requirements, dropped, policies, folded } = assembleWithinLimits(
+  const assembled = assembleWithinLimits(
     conditioned,
     registry,
     basePolicyName(context),
     reach,
+    stackAnchors(envelope),
   );
+  const { requirements, dropped, policies, folded } = assembled;
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
+  const widened = widenings(requirements, iam, envelope, assembled.registry.causes);
   return {
     context,
     inventory,
@@ -99,11 +107,18 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     policies,
     trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
+    widened,
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
     ),
-    warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
+    warnings: [
+      ...context.warnings,
+      ...inventory.warnings,
+      ...collected.warnings,
+      ...foldWarning,
+      ...wideningWarning(widened),
+    ],
     iam,
   };
 }
@@ -126,14 +141,16 @@ const FOLD_THRESHOLDS = [24, 8, 2];
 
 /**
  * Scopes and assembles with the project's exact names; when that needs more documents than
- * IAM allows, folds long name lists into patterns (fewer and fewer names per key) and retries.
+ * IAM allows, folds long name lists into prefix patterns (fewer and fewer names per key, never
+ * shorter than the project's prefixes) and retries; when even that does not fit, fails with why.
  */
 function assembleWithinLimits(
   conditioned: (registry: NameRegistry) => ConditionedRequirements,
   registry: NameRegistry,
   baseName: string,
   reach: Reach,
-): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[] } {
+  anchors: readonly string[],
+): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[]; registry: NameRegistry } {
   let attempt = { registry, folded: [] as string[] };
   for (let i = 0; ; i++) {
     const { requirements, dropped } = conditioned(attempt.registry);
@@ -142,12 +159,19 @@ function assembleWithinLimits(
         requirements,
         dropped,
         policies: assemblePolicies(requirements, baseName, reach),
-        folded: attempt.folded,
+        ...attempt,
       };
     } catch (err) {
-      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit' || i >= FOLD_THRESHOLDS.length)
-        throw err;
-      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i]);
+      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit') throw err;
+      if (i >= FOLD_THRESHOLDS.length) {
+        throw new LeastPrivilegeError(
+          'limit',
+          `${err.message} Long name lists were folded down to the project's own prefixes (${attempt.folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
+          err.resolution,
+          err,
+        );
+      }
+      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i], anchors);
     }
   }
 }

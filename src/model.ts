@@ -88,6 +88,8 @@ export interface Reason {
   readonly resource: string;
   /** CloudFormation type (handler permissions) or the CLI step. */
   readonly detail: string;
+  /** The CloudFormation resource type whose handler needs it (scope narrows to that type's resources). */
+  readonly cfnType?: string;
   /** Data file the knowledge comes from. */
   readonly source: string;
 }

@@ -50,11 +50,17 @@ export interface KnownTemplate {
   readonly types: readonly KnownType[];
 }
 
+/** What CloudFormation names a resource whose template gives no name (data/cfn-resource-names.json `kinds`). */
+export type GeneratedName = 'stack-prefix' | 'logical-id' | 'random' | 'uncertain';
+
 export interface NameRule {
   readonly arnType: string;
   readonly nameProperty?: string;
   readonly nestedStack?: boolean;
   readonly lowercase?: boolean;
+  /** @default 'stack-prefix' */
+  readonly generated?: GeneratedName;
+  readonly source?: string;
 }
 
 export interface ResourceNames {
