@@ -1,4 +1,11 @@
-import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
+import {
+  DEFAULT_PHASES,
+  type Inventory,
+  type NamedPolicy,
+  type Phase,
+  type ProjectContext,
+  type Requirement,
+} from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
@@ -11,7 +18,9 @@ import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
 import { projectEnvelope, stackAnchors, wideningWarning, widenings, type Widening } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
+import type { PseudoValues } from './policy/arn-patterns';
 import {
+  arnsForAction,
   buildNameRegistry,
   compactRegistry,
   scopeRequirements,
@@ -99,6 +108,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
   const widened = widenings(requirements, iam, envelope, assembled.registry.causes);
+  const unscoped = notScoped(collected.requirements, iam, assembled.registry, names);
   return {
     context,
     inventory,
@@ -118,9 +128,31 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...collected.warnings,
       ...foldWarning,
       ...wideningWarning(widened),
+      ...unscoped,
     ],
     iam,
   };
+}
+
+/** A warning for actions left out because the project has no resource of the kind they act on. */
+function notScoped(
+  requirements: readonly Requirement[],
+  iam: IamReference,
+  registry: NameRegistry,
+  pseudo: PseudoValues,
+): string[] {
+  const left = new Set<string>();
+  for (const r of requirements) {
+    if (r.resource !== undefined) continue;
+    const action = iam.action(r.action)?.name ?? r.action;
+    if (arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0)
+      left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
+  }
+  return left.size === 0
+    ? []
+    : [
+        `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account. If a push needs one, check the templates (unreadable or not built?) and generate again.`,
+      ];
 }
 
 interface ConditionedRequirements {

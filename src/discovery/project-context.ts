@@ -57,6 +57,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
 
   const stackArn = pick('StackId');
   const roleArn = pick('AuthRoleArn') ?? pick('UnauthRoleArn');
+  for (const key of ['StackId', 'AuthRoleArn', 'UnauthRoleArn'] as const) validateRecordedArn(key, pick(key));
   const accountId = accountOf(stackArn) ?? accountOf(roleArn);
   const region = pick('Region') ?? regionOf(stackArn);
   const rootStackName = pick('StackName');
@@ -117,6 +118,22 @@ export const VALUE_FORMATS: Readonly<Record<string, { readonly format: RegExp; r
     says: 'an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)',
   },
 };
+
+const RECORDED_ARNS: Readonly<Record<string, RegExp>> = {
+  StackId:
+    /^arn:aws(-[a-z]+)*:cloudformation:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:stack\/[a-zA-Z][-a-zA-Z0-9]*\/[-a-zA-Z0-9]+$/,
+  AuthRoleArn: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+  UnauthRoleArn: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+};
+
+/** The ARNs the CLI records, from which account and region are read: malformed ones are errors. */
+function validateRecordedArn(key: string, value: string | undefined): void {
+  if (value === undefined || RECORDED_ARNS[key].test(value)) return;
+  throw projectError(
+    `Invalid ${key} ${JSON.stringify(value)} in amplify/team-provider-info.json or amplify-meta.json: not an ARN of the shape the Amplify CLI records.`,
+    'Fix the value (e.g. with `amplify pull`), then run again.',
+  );
+}
 
 /** Values a flag gives (a usage error) rather than a project file. */
 const FROM_OPTIONS: Readonly<Record<string, keyof ContextOptions>> = {

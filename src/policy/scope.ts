@@ -39,6 +39,8 @@ export interface NameRegistry {
   readonly byType: ReadonlyMap<string, TypeNames>;
   /** `<name key>|<name pattern>` → why it is a pattern (an id assigned at creation, a fold). */
   readonly causes: ReadonlyMap<string, string>;
+  /** IAM resource types (`service:key`, lower case) never scoped to a bare `*` name. */
+  readonly neverBare: ReadonlySet<string>;
 }
 
 /**
@@ -78,6 +80,7 @@ export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: I
       [...byType].map(([type, entry]) => [type, { ...entry, names: withoutCovered(entry.names) }]),
     ),
     causes,
+    neverBare: new Set(catalog.resourceNames.neverBare.arnTypes.map((type) => type.toLowerCase())),
   };
 }
 
@@ -117,7 +120,8 @@ export function scopeRequirements(
 
 /**
  * The project's ARNs for the resource types the action is authorized on; `*` for actions IAM
- * authorizes on no resource type. A handler's action that IAM authorizes on the handler's own
+ * authorizes on no resource type; none when it acts only on kinds the project has none of
+ * (roles, functions, tables, ... see data/cfn-resource-names.json neverBare). A handler's action that IAM authorizes on the handler's own
  * resource type gets that type's names only (lambda:TagResource for a function: the functions).
  */
 export function arnsForAction(
@@ -138,10 +142,14 @@ export function arnsForAction(
     : undefined;
   const named: string[] = [];
   const unnamed: string[] = [];
+  const bareForbidden = (type: ActionResourceType): boolean =>
+    registry.neverBare.has(`${service}:${type.key}`.toLowerCase());
   const add = (type: ActionResourceType, names: readonly string[] | undefined): void => {
     for (const format of type.formats) {
       const known = names ?? registry.names.get(nameKey(format) ?? '');
       const anonymous = !known || known.every((name) => name === '*');
+      // No resource of this kind in the project: nothing of it to grant, rather than all of the account's.
+      if (anonymous && bareForbidden(type)) continue;
       (anonymous ? unnamed : named).push(...buildArns(format, pseudo, known));
     }
   };
@@ -210,5 +218,5 @@ export function compactRegistry(
       return [type, { ...entry, names: withoutCovered(entry.names.map((n) => byName?.get(n) ?? n)) }];
     }),
   );
-  return { registry: { names, byType, causes }, folded };
+  return { registry: { ...registry, names, byType, causes }, folded };
 }

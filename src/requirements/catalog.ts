@@ -65,6 +65,8 @@ export interface NameRule {
 
 export interface ResourceNames {
   readonly generatedNames: { readonly stackNamePrefixLength: number };
+  /** IAM resource types (`service:key`) never granted on a bare `*` name. */
+  readonly neverBare: { readonly arnTypes: readonly string[] };
   readonly types: Readonly<Record<string, NameRule>>;
 }
 
