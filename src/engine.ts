@@ -84,7 +84,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     collected.requirements.map((r) => r.action),
     arnTypes,
   );
-  const registry = buildNameRegistry(inventory, catalog, iam);
+  const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
   const names = deploymentNames(context);
   const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
   const conditioned = (registry: NameRegistry): ConditionedRequirements => {

@@ -32,6 +32,8 @@ export interface ProjectContext {
   readonly frontend?: string;
   /** Every env named in team-provider-info.json. */
   readonly envNames: readonly string[];
+  /** Stack outputs of each deployed resource (`category/name` → output → value), checked-out env only. */
+  readonly deployedOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly warnings: readonly string[];
 }
 

@@ -75,6 +75,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     permissionsBoundaryArn: options.permissionsBoundaryArn ?? pick('PermissionsBoundaryPolicyArn'),
     frontend: asString(projectConfig.frontend),
     envNames,
+    deployedOutputs: envName === undefined || envName === localEnvName ? outputsOf(meta) : {},
     warnings,
   };
   validateContext(context, options);
@@ -159,6 +160,27 @@ function validateContext(context: ProjectContext, options: ContextOptions): void
       'Fix the value in amplify/team-provider-info.json (or amplify/backend/amplify-meta.json, amplify/.config/local-env-info.json), e.g. with `amplify pull`, then run again.',
     );
   }
+}
+
+/** `category/name` → the string outputs amplify-meta.json records for it (ids the services assigned). */
+function outputsOf(meta: Record<string, unknown>): Record<string, Record<string, string>> {
+  const outputs: Record<string, Record<string, string>> = Object.create(null) as Record<
+    string,
+    Record<string, string>
+  >;
+  for (const [category, resources] of Object.entries(meta)) {
+    if (category === 'providers') continue;
+    for (const [name, resource] of Object.entries(asRecord(resources))) {
+      const values: Record<string, string> = {};
+      for (const [key, value] of Object.entries(asRecord(asRecord(resource).output))) {
+        const text = asString(value);
+        // Ids are names: a value with a wildcard or outside the id characters is not one.
+        if (text && /^[\w:.-]{1,128}$/.test(text)) values[key] = text;
+      }
+      if (Object.keys(values).length > 0) outputs[`${category}/${name}`] = values;
+    }
+  }
+  return outputs;
 }
 
 function providerOf(value: unknown): ProviderInfo {

@@ -1,4 +1,4 @@
-import type { ConditionBlock, Inventory, Phase, Reason, Requirement } from '../model';
+import type { ConditionBlock, Inventory, Phase, ProjectContext, Reason, Requirement } from '../model';
 import type { Catalog, NameRule } from '../requirements/catalog';
 import { own } from '../inventory/intrinsics';
 import {
@@ -50,7 +50,12 @@ export interface NameRegistry {
  */
 const MAX_UNNAMED_PATTERNS_PER_ACTION = 6;
 
-export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: IamReference): NameRegistry {
+export function buildNameRegistry(
+  inventory: Inventory,
+  catalog: Catalog,
+  iam: IamReference,
+  deployedOutputs: ProjectContext['deployedOutputs'] = {},
+): NameRegistry {
   const names = new Map<string, Set<string>>();
   const byType = new Map<string, { arnType: string; keys: string[]; names: Set<string> }>();
   const causes = new Map<string, string>();
@@ -61,7 +66,8 @@ export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: I
       const keys = [...new Set(iam.formats(rule.arnType).flatMap((format) => nameKey(format) ?? []))];
       const entry = byType.get(cfn.type) ?? { arnType: rule.arnType, keys, names: new Set<string>() };
       byType.set(cfn.type, entry);
-      for (const name of cfn.names) {
+      const deployed = deployedIds(rule, own(deployedOutputs ?? {}, `${resource.category}/${resource.name}`));
+      for (const name of cfn.names.includes('*') && deployed.length > 0 ? deployed : cfn.names) {
         entry.names.add(name);
         const cause = nameCause(name, cfn.type, cfn.logicalId, rule);
         for (const key of cause ? keys : [])
@@ -69,7 +75,7 @@ export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: I
       }
       for (const key of keys) {
         const set = names.get(key) ?? new Set<string>();
-        cfn.names.forEach((name) => set.add(name));
+        entry.names.forEach((name) => set.add(name));
         names.set(key, set);
       }
     }
@@ -82,6 +88,12 @@ export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: I
     causes,
     neverBare: new Set(catalog.resourceNames.neverBare.arnTypes.map((type) => type.toLowerCase())),
   };
+}
+
+/** The ids amplify-meta.json records for a resource, for a type whose id is assigned at creation. */
+function deployedIds(rule: NameRule, outputs: Readonly<Record<string, string>> | undefined): string[] {
+  if (!outputs || rule.generated !== 'random') return [];
+  return (rule.deployedOutputs ?? []).flatMap((output) => own(outputs, output) ?? []);
 }
 
 /** Why a resource's name is a pattern, when the name rule says (the envelope judges the rest). */

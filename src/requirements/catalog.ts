@@ -61,6 +61,8 @@ export interface NameRule {
   /** @default 'stack-prefix' */
   readonly generated?: GeneratedName;
   readonly source?: string;
+  /** amplify-meta.json outputs of the resource that hold the id assigned at creation. */
+  readonly deployedOutputs?: readonly string[];
 }
 
 export interface ResourceNames {

@@ -56,6 +56,37 @@ describe('envelope: every grant of every real project lies inside it or is a rep
   }
 });
 
+describe('envelope: ids the project records narrow resources named at creation', () => {
+  it('grants the identity pool amplify-meta.json records (AemiliaTeam__amplify-angular-starter), not identitypool/*', async function () {
+    const dir = path.join(CORPUS_DIR ?? '', 'AemiliaTeam__amplify-angular-starter');
+    if (!CORPUS_DIR || !fs.existsSync(dir)) this.skip();
+    const meta = JSON.parse(
+      fs.readFileSync(path.join(dir, 'amplify', 'backend', 'amplify-meta.json'), 'utf8'),
+    ) as {
+      auth: Record<string, { output?: { IdentityPoolId?: string } }>;
+    };
+    const id = Object.values(meta.auth).find((r) => r.output?.IdentityPoolId)?.output?.IdentityPoolId ?? '';
+    const result = await generatePolicies({ projectDir: dir });
+    const pools = new Set(
+      result.requirements.map((r) => r.resource).filter((r) => r.includes(':identitypool/')),
+    );
+    assert.deepEqual([...pools], [`arn:aws:cognito-identity:us-east-1:123456789012:identitypool/${id}`]);
+    assert.ok(!result.widened.some((w) => w.pattern.includes(':identitypool/')));
+  });
+
+  it('ignores a recorded id that holds a wildcard (the id stays a reported widening)', async function () {
+    const dir = path.join(CORPUS_DIR ?? '', 'AemiliaTeam__amplify-angular-starter');
+    if (!CORPUS_DIR || !fs.existsSync(dir)) this.skip();
+    await generateMutated(dir, (root) => {
+      const file = path.join(root, 'amplify', 'backend', 'amplify-meta.json');
+      fs.writeFileSync(
+        file,
+        fs.readFileSync(file, 'utf8').replace(/"IdentityPoolId": "[^"]*"/, '"IdentityPoolId": "us-east-1:*"'),
+      );
+    });
+  });
+});
+
 const PROTOTYPE_KEYS = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
 
 const templateFiles = (root: string): string[] =>
