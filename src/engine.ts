@@ -1,4 +1,11 @@
-import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
+import {
+  DEFAULT_PHASES,
+  type Inventory,
+  type NamedPolicy,
+  type Phase,
+  type ProjectContext,
+  type Requirement,
+} from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
@@ -9,8 +16,11 @@ import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
+import { projectEnvelope, stackAnchors, wideningWarning, widenings, type Widening } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
+import type { PseudoValues } from './policy/arn-patterns';
 import {
+  arnsForAction,
   buildNameRegistry,
   compactRegistry,
   scopeRequirements,
@@ -25,7 +35,7 @@ import {
   overrideRequirements,
   type OverridesReport,
 } from './overrides/apply-overrides';
-import { projectEnvelope } from './overrides/inside-project';
+import { projectEnvelope as overridesEnvelope } from './overrides/inside-project';
 import { readOverrides } from './overrides/overrides-file';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
@@ -53,6 +63,8 @@ export interface GenerateResult {
   readonly trimmed: readonly TrimmedAction[];
   /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
   readonly escalations: readonly EscalationFinding[];
+  /** Granted ARN patterns wider than the project's own names, each with its cause (the envelope). */
+  readonly widened: readonly Widening[];
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
   /** amplify/least-privilege/overrides.json: the grants added as written, the computed grants excluded. */
@@ -84,28 +96,37 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
   );
-  const envelope = projectEnvelope(context, inventory);
-  const grants = overrideRequirements(overrides, iam, { env: context.envName, phases, envelope });
+  const grants = overrideRequirements(overrides, iam, {
+    env: context.envName,
+    phases,
+    envelope: overridesEnvelope(context, inventory),
+  });
   // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
   let overridden = NOTHING_APPLIED;
-  const registry = buildNameRegistry(inventory, catalog, iam);
-  const conditioned = (names: NameRegistry): ConditionedRequirements => {
-    const scoped = scopeRequirements(collected.requirements, iam, names, deploymentNames(context));
+  const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
+  const names = deploymentNames(context);
+  const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
+  const conditioned = (registry: NameRegistry): ConditionedRequirements => {
+    const scoped = scopeRequirements(collected.requirements, iam, registry, names);
     const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
     const pinned = pinToRegion(bounded.requirements, context.region, catalog.globalServices);
     overridden = applyOverrides(pinned, overrides, grants, context.envName);
     return { requirements: overridden.requirements, dropped: bounded.dropped };
   };
   const reach = reachFrom(iam);
-  const { requirements, dropped, policies, folded } = assembleWithinLimits(
+  const assembled = assembleWithinLimits(
     conditioned,
     registry,
     basePolicyName(context),
     reach,
+    stackAnchors(envelope),
   );
+  const { requirements, dropped, policies, folded } = assembled;
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
+  const widened = widenings(requirements, iam, envelope, assembled.registry.causes);
+  const unscoped = notScoped(collected.requirements, iam, assembled.registry, names);
   return {
     context,
     inventory,
@@ -114,6 +135,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     policies,
     trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
+    widened,
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
@@ -125,9 +147,32 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...collected.warnings,
       ...foldWarning,
       ...overridden.warnings,
+      ...wideningWarning(widened),
+      ...unscoped,
     ],
     iam,
   };
+}
+
+/** A warning for actions left out because the project has no resource of the kind they act on. */
+function notScoped(
+  requirements: readonly Requirement[],
+  iam: IamReference,
+  registry: NameRegistry,
+  pseudo: PseudoValues,
+): string[] {
+  const left = new Set<string>();
+  for (const r of requirements) {
+    if (r.resource !== undefined) continue;
+    const action = iam.action(r.action)?.name ?? r.action;
+    if (arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0)
+      left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
+  }
+  return left.size === 0
+    ? []
+    : [
+        `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account. If a push needs one, check the templates (unreadable or not built?) and generate again.`,
+      ];
 }
 
 interface ConditionedRequirements {
@@ -148,14 +193,16 @@ const FOLD_THRESHOLDS = [24, 8, 2];
 
 /**
  * Scopes and assembles with the project's exact names; when that needs more documents than
- * IAM allows, folds long name lists into patterns (fewer and fewer names per key) and retries.
+ * IAM allows, folds long name lists into prefix patterns (fewer and fewer names per key, never
+ * shorter than the project's prefixes) and retries; when even that does not fit, fails with why.
  */
 function assembleWithinLimits(
   conditioned: (registry: NameRegistry) => ConditionedRequirements,
   registry: NameRegistry,
   baseName: string,
   reach: Reach,
-): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[] } {
+  anchors: readonly string[],
+): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[]; registry: NameRegistry } {
   let attempt = { registry, folded: [] as string[] };
   for (let i = 0; ; i++) {
     const { requirements, dropped } = conditioned(attempt.registry);
@@ -164,12 +211,19 @@ function assembleWithinLimits(
         requirements,
         dropped,
         policies: assemblePolicies(requirements, baseName, reach),
-        folded: attempt.folded,
+        ...attempt,
       };
     } catch (err) {
-      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit' || i >= FOLD_THRESHOLDS.length)
-        throw err;
-      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i]);
+      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit') throw err;
+      if (i >= FOLD_THRESHOLDS.length) {
+        throw new LeastPrivilegeError(
+          'limit',
+          `${err.message} Long name lists were folded down to the project's own prefixes (${attempt.folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
+          err.resolution,
+          err,
+        );
+      }
+      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i], anchors);
     }
   }
 }

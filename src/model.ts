@@ -32,6 +32,8 @@ export interface ProjectContext {
   readonly frontend?: string;
   /** Every env named in team-provider-info.json. */
   readonly envNames: readonly string[];
+  /** Stack outputs of each deployed resource (`category/name` → output → value), checked-out env only. */
+  readonly deployedOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly warnings: readonly string[];
 }
 
@@ -88,6 +90,8 @@ export interface Reason {
   readonly resource: string;
   /** CloudFormation type (handler permissions) or the CLI step. */
   readonly detail: string;
+  /** The CloudFormation resource type whose handler needs it (scope narrows to that type's resources). */
+  readonly cfnType?: string;
   /** Data file the knowledge comes from. */
   readonly source: string;
 }

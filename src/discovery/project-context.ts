@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ProjectContext } from '../model';
+import { projectError, usageError } from '../errors';
 import { asRecord, asString, readJsonIfExists } from './read-files';
 
 /** The provider block the CLI keeps per env (team-provider-info.json) and for the current env (amplify-meta.json). */
@@ -56,6 +57,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
 
   const stackArn = pick('StackId');
   const roleArn = pick('AuthRoleArn') ?? pick('UnauthRoleArn');
+  for (const key of ['StackId', 'AuthRoleArn', 'UnauthRoleArn'] as const) validateRecordedArn(key, pick(key));
   const accountId = accountOf(stackArn) ?? accountOf(roleArn);
   const region = pick('Region') ?? regionOf(stackArn);
   const rootStackName = pick('StackName');
@@ -73,10 +75,112 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     permissionsBoundaryArn: options.permissionsBoundaryArn ?? pick('PermissionsBoundaryPolicyArn'),
     frontend: asString(projectConfig.frontend),
     envNames,
+    deployedOutputs: envName === undefined || envName === localEnvName ? outputsOf(meta) : {},
     warnings,
   };
+  validateContext(context, options);
   warnings.push(...missingValueWarnings(context));
   return context;
+}
+
+/**
+ * The formats AWS (and the Amplify CLI) give these values. ARNs are built from them, so a value
+ * holding `*` or `?` (or anything else outside its format) would widen the policy: an error, not a pattern.
+ */
+export const VALUE_FORMATS: Readonly<Record<string, { readonly format: RegExp; readonly says: string }>> = {
+  envName: {
+    format: /^[a-zA-Z0-9]{1,20}$/,
+    says: 'letters and digits (the Amplify CLI: 2 to 10 lowercase letters)',
+  },
+  region: { format: /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, says: 'an AWS region such as us-east-1' },
+  accountId: { format: /^\d{12}$/, says: 'twelve digits' },
+  rootStackName: {
+    format: /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/,
+    says: 'a CloudFormation stack name: a letter, then letters, digits and hyphens, at most 128 characters',
+  },
+  deploymentBucket: {
+    format: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    says: 'an S3 bucket name: 3 to 63 lowercase letters, digits, dots and hyphens',
+  },
+  appId: {
+    format: /^d[a-z0-9]{1,19}$/,
+    says: 'an Amplify app id: d followed by lowercase letters and digits',
+  },
+  authRoleName: {
+    format: /^[\w+=,.@-]{1,64}$/,
+    says: 'an IAM role name: up to 64 of A-Z a-z 0-9 + = , . @ _ -',
+  },
+  unauthRoleName: {
+    format: /^[\w+=,.@-]{1,64}$/,
+    says: 'an IAM role name: up to 64 of A-Z a-z 0-9 + = , . @ _ -',
+  },
+  permissionsBoundaryArn: {
+    format: /^arn:aws(-[a-z]+)*:iam::(\d{12}|aws):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/,
+    says: 'an IAM managed policy ARN (arn:aws:iam::123456789012:policy/NAME)',
+  },
+};
+
+const RECORDED_ARNS: Readonly<Record<string, RegExp>> = {
+  StackId:
+    /^arn:aws(-[a-z]+)*:cloudformation:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:stack\/[a-zA-Z][-a-zA-Z0-9]*\/[-a-zA-Z0-9]+$/,
+  AuthRoleArn: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+  UnauthRoleArn: /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/,
+};
+
+/** The ARNs the CLI records, from which account and region are read: malformed ones are errors. */
+function validateRecordedArn(key: string, value: string | undefined): void {
+  if (value === undefined || RECORDED_ARNS[key].test(value)) return;
+  throw projectError(
+    `Invalid ${key} ${JSON.stringify(value)} in amplify/team-provider-info.json or amplify-meta.json: not an ARN of the shape the Amplify CLI records.`,
+    'Fix the value (e.g. with `amplify pull`), then run again.',
+  );
+}
+
+/** Values a flag gives (a usage error) rather than a project file. */
+const FROM_OPTIONS: Readonly<Record<string, keyof ContextOptions>> = {
+  envName: 'envName',
+  permissionsBoundaryArn: 'permissionsBoundaryArn',
+};
+
+function validateContext(context: ProjectContext, options: ContextOptions): void {
+  for (const [key, { format, says }] of Object.entries(VALUE_FORMATS)) {
+    const value = (context as unknown as Record<string, unknown>)[key];
+    if (typeof value !== 'string' || format.test(value)) continue;
+    const option = FROM_OPTIONS[key];
+    const wildcard = /[*?]/.test(value) ? ' It holds a wildcard: values are names, never patterns.' : '';
+    const message = `Invalid ${key} ${JSON.stringify(value)}: expected ${says}.${wildcard}`;
+    if (option && options[option] !== undefined) {
+      throw usageError(
+        message,
+        `Pass --${option === 'envName' ? 'env' : 'permissions-boundary'} with a valid value.`,
+      );
+    }
+    throw projectError(
+      message,
+      'Fix the value in amplify/team-provider-info.json (or amplify/backend/amplify-meta.json, amplify/.config/local-env-info.json), e.g. with `amplify pull`, then run again.',
+    );
+  }
+}
+
+/** `category/name` → the string outputs amplify-meta.json records for it (ids the services assigned). */
+function outputsOf(meta: Record<string, unknown>): Record<string, Record<string, string>> {
+  const outputs: Record<string, Record<string, string>> = Object.create(null) as Record<
+    string,
+    Record<string, string>
+  >;
+  for (const [category, resources] of Object.entries(meta)) {
+    if (category === 'providers') continue;
+    for (const [name, resource] of Object.entries(asRecord(resources))) {
+      const values: Record<string, string> = {};
+      for (const [key, value] of Object.entries(asRecord(asRecord(resource).output))) {
+        const text = asString(value);
+        // Ids are names: a value with a wildcard or outside the id characters is not one.
+        if (text && /^[\w:.-]{1,128}$/.test(text)) values[key] = text;
+      }
+      if (Object.keys(values).length > 0) outputs[`${category}/${name}`] = values;
+    }
+  }
+  return outputs;
 }
 
 function providerOf(value: unknown): ProviderInfo {

@@ -1,7 +1,7 @@
 import type { CfnResource } from '../model';
-import type { ResourceNames } from '../requirements/catalog';
+import type { GeneratedName, ResourceNames } from '../requirements/catalog';
 import { asRecord, isRecord } from '../discovery/read-files';
-import { evaluateCondition, resolvePatterns, type ResolveScope } from './intrinsics';
+import { evaluateCondition, own, resolvePatterns, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';
 
 /** Properties whose ARNs are what the deployed resource may access, not what the deployer touches. */
@@ -42,7 +42,7 @@ export function extractCfnResources(
       propertyPaths: propertyPaths(properties),
       retainedOnDelete:
         resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
-      names: physicalNames(resource.Type, properties, scope, names),
+      names: physicalNames(resource.Type, properties, scope, names, logicalId),
       referencedArns: referencedArns(properties, scope),
       trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
     });
@@ -72,23 +72,39 @@ export function propertyPaths(properties: Record<string, unknown>): string[] {
   return [...paths].sort();
 }
 
-/** Name patterns of the physical resource; CloudFormation's generated pattern when the template sets none. */
+/**
+ * Name patterns of the physical resource: the template's name, else the name CloudFormation or
+ * the service generates (data/cfn-resource-names.json): `<cut stack name>*`, `<LogicalId>-*`,
+ * or `*` for ids assigned at creation.
+ */
 export function physicalNames(
   type: string,
   properties: Record<string, unknown>,
   scope: TemplateScope,
   names: ResourceNames,
+  logicalId = '',
 ): string[] {
-  const rule = names.types[type];
+  const rule = own(names.types, type);
   if (!rule) return [];
   if (rule.nestedStack) return [`${scope.stackName}-*`.replace(/\*+/g, '*')];
   const declared =
-    rule.nameProperty && properties[rule.nameProperty] !== undefined
+    rule.nameProperty && Object.hasOwn(properties, rule.nameProperty)
       ? resolvePatterns(properties[rule.nameProperty], scope)
       : [];
   const usable = declared.filter((name) => name !== '*' && name !== '');
-  const result = usable.length > 0 ? usable : [scope.generatedName];
+  const result = usable.length > 0 ? usable : [generatedName(rule.generated, scope, logicalId)];
   return rule.lowercase ? result.map((name) => name.toLowerCase()) : result;
+}
+
+function generatedName(kind: GeneratedName | undefined, scope: TemplateScope, logicalId: string): string {
+  switch (kind ?? 'stack-prefix') {
+    case 'stack-prefix':
+      return scope.generatedName;
+    case 'logical-id':
+      return logicalId ? `${logicalId}-*` : '*';
+    default:
+      return '*';
+  }
 }
 
 function referencedArns(properties: Record<string, unknown>, scope: ResolveScope): string[] {

@@ -17,9 +17,16 @@ export interface ResolveScope {
   readonly stackName: string;
 }
 
-/** More alternatives than this collapse into `*` (a name built from many unknown conditions). */
-const MAX_ALTERNATIVES = 16;
+/**
+ * More alternatives than this for one value: the part that would multiply them becomes `*`
+ * (a name built from many unknown conditions), so the work stays linear in the template's size.
+ */
+export const MAX_ALTERNATIVES = 16;
 const UNKNOWN = '*';
+
+/** Own properties only: a template's `Ref: constructor` or `Type: __proto__` is data, not a prototype member. */
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
 
 export function resolvePatterns(value: unknown, scope: ResolveScope): string[] {
   return unique(resolve(value, scope, 0).map(collapseWildcards));
@@ -62,7 +69,7 @@ function refValue(name: string, scope: ResolveScope): string[] {
     case 'AWS::NoValue':
       return [];
     default:
-      return [scope.parameters[name] ?? UNKNOWN];
+      return [own(scope.parameters, name) ?? UNKNOWN];
   }
 }
 
@@ -96,7 +103,7 @@ function select(arg: unknown, scope: ResolveScope, depth: number): string[] {
 function sub(arg: unknown, scope: ResolveScope, depth: number): string[] {
   const [template, variables] = Array.isArray(arg) ? arg : [arg, {}];
   if (typeof template !== 'string') return [UNKNOWN];
-  const vars = isRecord(variables) ? variables : {};
+  const vars: Record<string, unknown> = isRecord(variables) ? variables : {};
   let results = [''];
   const pattern = /\$\{([^}]*)\}/g;
   let last = 0;
@@ -105,15 +112,15 @@ function sub(arg: unknown, scope: ResolveScope, depth: number): string[] {
     const name = match[1];
     const values = name.startsWith('!')
       ? [`\${${name.slice(1)}}`]
-      : name in vars
+      : Object.hasOwn(vars, name)
         ? resolve(vars[name], scope, depth + 1)
         : name.includes('.')
           ? [UNKNOWN]
           : refValue(name, scope);
-    results = results.flatMap((prefix) => (values.length ? values : ['']).map((v) => prefix + literal + v));
+    results = extend(results, values.length ? values : [''], (prefix, v) => prefix + literal + v);
     last = match.index + match[0].length;
   }
-  return capped(results.map((prefix) => prefix + template.slice(last)));
+  return results.map((prefix) => prefix + template.slice(last));
 }
 
 function ifValue(arg: unknown, scope: ResolveScope, depth: number): string[] {
@@ -124,9 +131,21 @@ function ifValue(arg: unknown, scope: ResolveScope, depth: number): string[] {
   return capped([...resolve(arg[1], scope, depth + 1), ...resolve(arg[2], scope, depth + 1)]);
 }
 
-/** true/false when the condition depends only on known values; undefined otherwise. */
+/** Conditions already evaluated per scope: a condition referenced many times is evaluated once. */
+const evaluated = new WeakMap<ResolveScope, Map<string, boolean | undefined>>();
+
+/** true/false when the condition depends only on known values; undefined otherwise (and for cycles). */
 export function evaluateCondition(name: string, scope: ResolveScope, depth = 0): boolean | undefined {
-  return evaluateExpression(scope.conditions[name], scope, depth + 1);
+  let cache = evaluated.get(scope);
+  if (!cache) {
+    cache = new Map();
+    evaluated.set(scope, cache);
+  }
+  if (cache.has(name)) return cache.get(name);
+  cache.set(name, undefined); // a condition that refers to itself stays unknown
+  const outcome = evaluateExpression(own(scope.conditions, name), scope, depth + 1);
+  cache.set(name, outcome);
+  return outcome;
 }
 
 function evaluateExpression(expression: unknown, scope: ResolveScope, depth: number): boolean | undefined {
@@ -160,13 +179,22 @@ function evaluateExpression(expression: unknown, scope: ResolveScope, depth: num
 
 function product(lists: string[][]): string[][] {
   let results: string[][] = [[]];
-  for (const list of lists) {
-    results = results.flatMap((prefix) => list.map((item) => [...prefix, item]));
-    if (results.length > MAX_ALTERNATIVES) return [[UNKNOWN]];
-  }
+  for (const list of lists) results = extend(results, list, (prefix, item) => [...prefix, item]);
   return results;
 }
 
-const capped = (values: string[]): string[] => (values.length > MAX_ALTERNATIVES ? [UNKNOWN] : values);
+/**
+ * Every result followed by every alternative of the next part; when that would make more than
+ * MAX_ALTERNATIVES, the part becomes `*` instead (the known parts around it stay).
+ */
+function extend<T>(results: T[], next: readonly string[], combine: (result: T, item: string) => T): T[] {
+  const alternatives = unique([...next]);
+  const items = results.length * alternatives.length > MAX_ALTERNATIVES ? [UNKNOWN] : alternatives;
+  return results.flatMap((result) => items.map((item) => combine(result, item)));
+}
+
+/** Too many alternatives for one value: one `*` for all of them. */
+const capped = (values: string[]): string[] =>
+  unique(values).length > MAX_ALTERNATIVES ? [UNKNOWN] : unique(values);
 const collapseWildcards = (value: string): string => value.replace(/\*+/g, '*');
 const unique = (values: string[]): string[] => [...new Set(values)];

@@ -19,6 +19,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     })),
     phases: result.phases,
     warnings: result.warnings,
+    widened: result.widened,
     trimmed: uniqueTrimmed(result),
     findings: result.escalations,
     overrides: {

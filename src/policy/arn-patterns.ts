@@ -68,8 +68,34 @@ export function formatPattern(format: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
+/**
+ * The name an ARN (or pattern) gives in the format's first name variable (pseudo values and
+ * type words skipped); undefined when the ARN does not have the format's shape.
+ */
+export function nameInArn(format: string, arn: string): string | undefined {
+  let captured = false;
+  const source = format
+    .split(VARIABLE)
+    .map((piece, index) => {
+      if (index % 2 === 0) return escape(piece);
+      if (piece === 'Partition') return '(?:aws[-a-z]*|\\*)';
+      if (piece === 'Region' || piece === 'Account') return '[^:]*';
+      if (!captured && !TYPE_WORD_VARIABLES[piece]) {
+        captured = true;
+        return '(.*?)';
+      }
+      return '.*';
+    })
+    .join('');
+  const match = new RegExp(`^${source}$`).exec(arn);
+  return match ? (match[1] ?? '') : undefined;
+}
+
+/** Literal characters of a format (its specificity: `s3:::${B}/${O}` before `s3:::${B}`). */
+export const literalLength = (format: string): number => format.replace(VARIABLE, '').length;
+
 const globs = new Map<string, RegExp>();
-const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
+export const hasWildcard = (pattern: string): boolean => pattern.includes('*') || pattern.includes('?');
 
 function globRegExp(pattern: string): RegExp {
   let regExp = globs.get(pattern);

@@ -1,13 +1,15 @@
-import type { ConditionBlock, Inventory, Phase, Reason, Requirement } from '../model';
-import type { Catalog } from '../requirements/catalog';
+import type { ConditionBlock, Inventory, Phase, ProjectContext, Reason, Requirement } from '../model';
+import type { Catalog, NameRule } from '../requirements/catalog';
+import { own } from '../inventory/intrinsics';
 import {
   buildArns,
   commonPrefixPatterns,
-  formatPattern,
+  hasWildcard,
   nameKey,
   withoutCovered,
   type PseudoValues,
 } from './arn-patterns';
+import { foldNames } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
 
 /** A requirement with its final ARN pattern and the action's canonical spelling. */
@@ -19,39 +21,92 @@ export interface ScopedRequirement {
   readonly reason: Reason;
 }
 
-/** Names the project gives its resources, by name key (see arn-patterns nameKey), and ARNs its templates write out. */
-export interface NameRegistry {
-  readonly names: ReadonlyMap<string, readonly string[]>;
-  readonly literalArns: readonly string[];
+/** The names of one CloudFormation type's resources in the project, and where IAM puts them. */
+export interface TypeNames {
+  /** IAM resource type (`service:key`) whose ARN carries the name. */
+  readonly arnType: string;
+  /** Name keys (see arn-patterns nameKey) of that type's ARN formats. */
+  readonly keys: readonly string[];
+  readonly names: readonly string[];
 }
 
-/** More ARN patterns than this for one action collapse into their common prefix (API Gateway's many path types). */
-const MAX_PATTERNS_PER_ACTION = 6;
+/**
+ * Names the project gives its resources: by name key (every type that shares an ARN shape), by
+ * CloudFormation type, and why a name pattern stands for more than one known name.
+ */
+export interface NameRegistry {
+  readonly names: ReadonlyMap<string, readonly string[]>;
+  readonly byType: ReadonlyMap<string, TypeNames>;
+  /** `<name key>|<name pattern>` → why it is a pattern (an id assigned at creation, a fold). */
+  readonly causes: ReadonlyMap<string, string>;
+  /** IAM resource types (`service:key`, lower case) never scoped to a bare `*` name. */
+  readonly neverBare: ReadonlySet<string>;
+}
 
-export function buildNameRegistry(inventory: Inventory, catalog: Catalog, iam: IamReference): NameRegistry {
+/**
+ * More ARN patterns than this for one action, none of them naming a resource of the project
+ * (API Gateway's many path types), collapse into their common prefix. Patterns built from the
+ * project's names never collapse: long name lists are folded by the engine instead.
+ */
+const MAX_UNNAMED_PATTERNS_PER_ACTION = 6;
+
+export function buildNameRegistry(
+  inventory: Inventory,
+  catalog: Catalog,
+  iam: IamReference,
+  deployedOutputs: ProjectContext['deployedOutputs'] = {},
+): NameRegistry {
   const names = new Map<string, Set<string>>();
-  const literalArns = new Set<string>();
+  const byType = new Map<string, { arnType: string; keys: string[]; names: Set<string> }>();
+  const causes = new Map<string, string>();
   for (const resource of inventory.resources) {
     for (const cfn of resource.cfnResources) {
-      cfn.referencedArns.forEach((arn) => literalArns.add(arn));
-      const rule = catalog.resourceNames.types[cfn.type];
+      const rule = own(catalog.resourceNames.types, cfn.type);
       if (!rule) continue;
-      for (const format of iam.formats(rule.arnType)) {
-        const key = nameKey(format);
-        if (!key) continue;
+      const keys = [...new Set(iam.formats(rule.arnType).flatMap((format) => nameKey(format) ?? []))];
+      const entry = byType.get(cfn.type) ?? { arnType: rule.arnType, keys, names: new Set<string>() };
+      byType.set(cfn.type, entry);
+      const deployed = deployedIds(rule, own(deployedOutputs ?? {}, `${resource.category}/${resource.name}`));
+      for (const name of cfn.names.includes('*') && deployed.length > 0 ? deployed : cfn.names) {
+        entry.names.add(name);
+        const cause = nameCause(name, cfn.type, cfn.logicalId, rule);
+        for (const key of cause ? keys : [])
+          if (!causes.has(`${key}|${name}`)) causes.set(`${key}|${name}`, cause!);
+      }
+      for (const key of keys) {
         const set = names.get(key) ?? new Set<string>();
-        cfn.names.forEach((name) => set.add(name));
+        entry.names.forEach((name) => set.add(name));
         names.set(key, set);
       }
     }
   }
   return {
     names: new Map([...names].map(([key, set]) => [key, withoutCovered(set)])),
-    literalArns: [...literalArns].sort(),
+    byType: new Map(
+      [...byType].map(([type, entry]) => [type, { ...entry, names: withoutCovered(entry.names) }]),
+    ),
+    causes,
+    neverBare: new Set(catalog.resourceNames.neverBare.arnTypes.map((type) => type.toLowerCase())),
   };
 }
 
-/** Gives every requirement a concrete ARN pattern: its own, or one per resource type of its action. */
+/** The ids amplify-meta.json records for a resource, for a type whose id is assigned at creation. */
+function deployedIds(rule: NameRule, outputs: Readonly<Record<string, string>> | undefined): string[] {
+  if (!outputs || rule.generated !== 'random') return [];
+  return (rule.deployedOutputs ?? []).flatMap((output) => own(outputs, output) ?? []);
+}
+
+/** Why a resource's name is a pattern, when the name rule says (the envelope judges the rest). */
+function nameCause(name: string, type: string, logicalId: string, rule: NameRule): string | undefined {
+  if (!hasWildcard(name)) return undefined;
+  if (name === '*' && (rule.generated === 'random' || rule.generated === 'uncertain'))
+    return `${type}: ${rule.generated === 'random' ? 'id assigned at creation' : 'no confirmed name rule'} (${rule.source ?? 'data/cfn-resource-names.json'})`;
+  if (rule.generated === 'logical-id' && name === `${logicalId}-*`)
+    return `${type}: the service names it <LogicalId>-<random> (${rule.source ?? 'data/cfn-resource-names.json'})`;
+  return undefined;
+}
+
+/** Gives every requirement a concrete ARN pattern: its own, or one per resource type it acts on. */
 export function scopeRequirements(
   requirements: readonly Requirement[],
   iam: IamReference,
@@ -66,40 +121,68 @@ export function scopeRequirements(
     if (requirement.resource !== undefined) {
       resources = [requirement.resource];
     } else {
-      resources = cache.get(action) ?? arnsForAction(action, iam, registry, pseudo);
-      cache.set(action, resources);
+      const key = `${action} ${requirement.reason.cfnType ?? ''}`;
+      resources = cache.get(key) ?? arnsForAction(action, iam, registry, pseudo, requirement.reason.cfnType);
+      cache.set(key, resources);
     }
     for (const resource of resources) scoped.push({ ...requirement, action, resource });
   }
   return scoped;
 }
 
-/** The project's ARNs for every resource type the action authorizes on; `*` for actions without any. */
+/**
+ * The project's ARNs for the resource types the action is authorized on; `*` for actions IAM
+ * authorizes on no resource type; none when it acts only on kinds the project has none of
+ * (roles, functions, tables, ... see data/cfn-resource-names.json neverBare). A handler's action that IAM authorizes on the handler's own
+ * resource type gets that type's names only (lambda:TagResource for a function: the functions).
+ */
 export function arnsForAction(
   action: string,
   iam: IamReference,
   registry: NameRegistry,
   pseudo: PseudoValues,
+  cfnType?: string,
 ): string[] {
   const info = iam.action(action);
   if (!info || info.resourceTypes.length === 0) return ['*'];
-  const arns = chooseTypes(info.resourceTypes, registry).flatMap((type) =>
-    type.formats.flatMap((format) => {
-      const key = nameKey(format);
-      const pattern = formatPattern(format);
-      const literals = registry.literalArns.filter((arn) => pattern.test(arn));
-      return [...buildArns(format, pseudo, key ? registry.names.get(key) : undefined), ...literals];
-    }),
-  );
-  const patterns = withoutCovered(arns);
-  return patterns.length > MAX_PATTERNS_PER_ACTION
-    ? withoutCovered(commonPrefixPatterns(patterns))
-    : patterns;
+  const service = action.split(':')[0].toLowerCase();
+  const handled = cfnType ? registry.byType.get(cfnType) : undefined;
+  const handledType = handled
+    ? info.resourceTypes.find(
+        (type) => `${service}:${type.key}`.toLowerCase() === handled.arnType.toLowerCase(),
+      )
+    : undefined;
+  const named: string[] = [];
+  const unnamed: string[] = [];
+  const bareForbidden = (type: ActionResourceType): boolean =>
+    registry.neverBare.has(`${service}:${type.key}`.toLowerCase());
+  const add = (type: ActionResourceType, names: readonly string[] | undefined): void => {
+    for (const format of type.formats) {
+      const known = names ?? registry.names.get(nameKey(format) ?? '');
+      const anonymous = !known || known.every((name) => name === '*');
+      // No resource of this kind in the project: nothing of it to grant, rather than all of the account's.
+      if (anonymous && bareForbidden(type)) continue;
+      (anonymous ? unnamed : named).push(...buildArns(format, pseudo, known));
+    }
+  };
+  if (handled && handledType) {
+    add(handledType, handled.names);
+    info.resourceTypes
+      .filter((type) => type.required && type !== handledType)
+      .forEach((type) => add(type, undefined));
+  } else {
+    chooseTypes(info.resourceTypes, registry).forEach((type) => add(type, undefined));
+  }
+  const wide = withoutCovered(unnamed);
+  return withoutCovered([
+    ...named,
+    ...(wide.length > MAX_UNNAMED_PATTERNS_PER_ACTION ? commonPrefixPatterns(wide) : wide),
+  ]);
 }
 
 /**
  * The resource types to scope to: the required ones; when none is required, the ones the
- * project has names or ARNs for; when it has none, all of them.
+ * project has names for; when it has none, all of them.
  */
 function chooseTypes(
   types: readonly ActionResourceType[],
@@ -108,55 +191,44 @@ function chooseTypes(
   const required = types.filter((type) => type.required);
   if (required.length > 0) return required;
   const named = types.filter((type) =>
-    type.formats.some((format) => {
-      const key = nameKey(format);
-      return (
-        (key && registry.names.has(key)) ||
-        registry.literalArns.some((arn) => formatPattern(format).test(arn))
-      );
-    }),
+    type.formats.some((format) => registry.names.has(nameKey(format) ?? '')),
   );
   return named.length > 0 ? named : types;
 }
 
 /**
- * A registry with long name lists folded into one pattern each: the names' longest common
- * prefix and suffix around a `*` (`fn1-dev`, `fn2-dev` → `fn*-dev`). Wider, still tied to the
- * project's naming; used only when the exact names do not fit IAM's size limits.
+ * A registry whose name lists longer than `maxNames` are folded into prefix patterns
+ * (`fn1-dev`, `fn2-dev` → `fn*-dev`; see fold-names), the same fold for every type that shares
+ * a name key. Wider, still tied to the project's names; used only when the exact names do not
+ * fit IAM's size limits. `anchors` are the stack-name prefixes a fold may not cut short.
  */
 export function compactRegistry(
   registry: NameRegistry,
   maxNames: number,
+  anchors: readonly string[],
 ): { registry: NameRegistry; folded: string[] } {
   const folded: string[] = [];
   const names = new Map<string, readonly string[]>();
+  const causes = new Map(registry.causes);
+  const mapping = new Map<string, ReadonlyMap<string, string>>();
   for (const [key, list] of registry.names) {
-    if (list.length <= maxNames) {
-      names.set(key, list);
-      continue;
+    const groups = list.length > maxNames ? foldNames(list, maxNames, anchors) : [];
+    const byName = new Map<string, string>();
+    for (const group of groups) {
+      if (group.members.length < 2) continue;
+      group.members.forEach((member) => byName.set(member, group.pattern));
+      const line = `${group.members.length} names (${key.replace('|', ' ')}) → ${group.pattern}`;
+      folded.push(line);
+      causes.set(`${key}|${group.pattern}`, `folded to fit IAM's size limits: ${group.members.join(', ')}`);
     }
-    const pattern = foldNames(list);
-    folded.push(`${list.length} names (${key.replace('|', ' ')}) → ${pattern}`);
-    names.set(key, [pattern]);
+    mapping.set(key, byName);
+    names.set(key, withoutCovered(list.map((name) => byName.get(name) ?? name)));
   }
-  return { registry: { names, literalArns: registry.literalArns }, folded };
-}
-
-function foldNames(names: readonly string[]): string {
-  const prefix = names.reduce((common, name) => {
-    let i = 0;
-    while (i < common.length && common[i] === name[i] && common[i] !== '*') i++;
-    return common.slice(0, i);
-  });
-  const suffix = names.reduce((common, name) => {
-    let i = 0;
-    while (
-      i < common.length &&
-      common[common.length - 1 - i] === name[name.length - 1 - i] &&
-      common[common.length - 1 - i] !== '*'
-    )
-      i++;
-    return common.slice(common.length - i);
-  });
-  return `${prefix}*${suffix}`.replace(/\*+/g, '*');
+  const byType = new Map(
+    [...registry.byType].map(([type, entry]) => {
+      const byName = mapping.get(entry.keys[0] ?? '');
+      return [type, { ...entry, names: withoutCovered(entry.names.map((n) => byName?.get(n) ?? n)) }];
+    }),
+  );
+  return { registry: { ...registry, names, byType, causes }, folded };
 }

@@ -50,15 +50,25 @@ export interface KnownTemplate {
   readonly types: readonly KnownType[];
 }
 
+/** What CloudFormation names a resource whose template gives no name (data/cfn-resource-names.json `kinds`). */
+export type GeneratedName = 'stack-prefix' | 'logical-id' | 'random' | 'uncertain';
+
 export interface NameRule {
   readonly arnType: string;
   readonly nameProperty?: string;
   readonly nestedStack?: boolean;
   readonly lowercase?: boolean;
+  /** @default 'stack-prefix' */
+  readonly generated?: GeneratedName;
+  readonly source?: string;
+  /** amplify-meta.json outputs of the resource that hold the id assigned at creation. */
+  readonly deployedOutputs?: readonly string[];
 }
 
 export interface ResourceNames {
   readonly generatedNames: { readonly stackNamePrefixLength: number };
+  /** IAM resource types (`service:key`) never granted on a bare `*` name. */
+  readonly neverBare: { readonly arnTypes: readonly string[] };
   readonly types: Readonly<Record<string, NameRule>>;
 }
 
@@ -121,11 +131,12 @@ let cached: Catalog | undefined;
 export function loadCatalog(): Catalog {
   cached ??= {
     cliCalls: readData<{ calls: CliCall[] }>('cli-calls.json').calls,
-    handlerPermissions: readData<HandlerPermissions>('cfn-handler-permissions.json'),
+    handlerPermissions: dictionary(readData<HandlerPermissions>('cfn-handler-permissions.json')),
     knownTemplates: readData<{ services: Record<string, KnownTemplate> }>('known-templates.json').services,
-    resourceNames: readData<ResourceNames>('cfn-resource-names.json'),
-    actionCorrections: readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json')
-      .corrections,
+    resourceNames: namesByType(readData<ResourceNames>('cfn-resource-names.json')),
+    actionCorrections: dictionary(
+      readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json').corrections,
+    ),
     conditionRules: readData<ConditionRules>('condition-rules.json'),
     trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
     globalServices: readData<{ services: string[] }>('global-services.json').services,
@@ -134,8 +145,17 @@ export function loadCatalog(): Catalog {
   return cached;
 }
 
+/**
+ * A map looked up by names a template writes (resource types): without a prototype, so a type
+ * such as `constructor` or `__proto__` finds nothing instead of Object's members.
+ */
+const dictionary = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
+  Object.assign(Object.create(null) as Record<string, T>, record);
+
+const namesByType = (names: ResourceNames): ResourceNames => ({ ...names, types: dictionary(names.types) });
+
 function groupByType(rules: readonly TrimRule[]): Record<string, TrimRule[]> {
-  const byType: Record<string, TrimRule[]> = {};
+  const byType: Record<string, TrimRule[]> = dictionary({});
   for (const rule of rules) (byType[rule.type] ??= []).push(rule);
   return byType;
 }

@@ -62,6 +62,7 @@ export function handlerRequirements(
                 reason: {
                   via: 'cloudformation',
                   resource: label,
+                  cfnType: type,
                   detail:
                     `${type} ${operation} handler` +
                     (correction ? ` (lists ${listed}: ${correction.note})` : ''),

@@ -1,0 +1,159 @@
+/**
+ * The envelope: every (action, resource) the policy grants must lie inside the project — its
+ * partition, account and region, and either one named resource or a name anchored on the
+ * project's own identifiers (root stack name and CloudFormation's 25-character cut of it,
+ * deployment bucket, app id). A grant outside it is a typed widening with its cause, shown in
+ * `--json` (`widened`) and as a warning: never silent. Pure functions.
+ */
+import type { DeploymentNames } from '../discovery/deployment-names';
+import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
+import { literalPrefix } from './fold-names';
+import type { IamReference } from './iam-reference';
+import type { ScopedRequirement } from './scope';
+
+export interface Envelope {
+  readonly partition: string;
+  /** undefined: not recorded (the project was never deployed), ARNs use `*`. */
+  readonly region?: string;
+  readonly account?: string;
+  /** Identifiers of the project: a name whose literal prefix holds one is the project's. */
+  readonly anchors: readonly string[];
+  /** Literal prefix of the root stack's name pattern when the name itself is not recorded. */
+  readonly unknownStackPrefix?: string;
+}
+
+/** One granted ARN pattern wider than the project's own names, why, and which resources need it. */
+export interface Widening {
+  readonly pattern: string;
+  readonly cause: string;
+  readonly resources: readonly string[];
+}
+
+/** Causes that say the engine itself produced a grant outside the project: never expected. */
+export const OUTSIDE_CAUSE = 'outside the project';
+
+export function projectEnvelope(names: DeploymentNames, stackPrefixLength: number): Envelope {
+  const known = (value: string): string | undefined => (hasWildcard(value) ? undefined : value);
+  const stack = known(names.RootStackName);
+  const anchors = [
+    stack,
+    stack?.slice(0, stackPrefixLength),
+    known(names.DeploymentBucket),
+    known(names.AppId),
+  ];
+  return {
+    partition: names.Partition,
+    region: known(names.Region),
+    account: known(names.Account),
+    anchors: [...new Set(anchors.filter((a): a is string => a !== undefined))].sort(),
+    unknownStackPrefix: stack ? undefined : literalPrefix(names.RootStackName),
+  };
+}
+
+/** Stack-name anchors a fold may not cut short (see fold-names). */
+export const stackAnchors = (envelope: Envelope): string[] =>
+  [...envelope.anchors, envelope.unknownStackPrefix ?? ''].filter((a) => a.startsWith('amplify-'));
+
+/**
+ * undefined when the grant lies inside the envelope, else why not. `causes` explains name
+ * patterns the scope pass produced (ids assigned at creation, folds).
+ */
+export function widening(
+  action: string,
+  resource: string,
+  iam: IamReference,
+  envelope: Envelope,
+  causes: ReadonlyMap<string, string>,
+): string | undefined {
+  const info = iam.action(action);
+  const types = info?.resourceTypes ?? [];
+  if (resource === '*') {
+    return types.length === 0
+      ? undefined
+      : `IAM authorizes ${action} on ${types.map((t) => t.key).join(', ')}, and no ARN of the project was given`;
+  }
+  const [, partition, , region, account] = resource.split(':');
+  if (partition !== envelope.partition) return `${OUTSIDE_CAUSE}: partition ${partition}`;
+  const place =
+    placeCause('region', region, envelope.region) ?? placeCause('account', account, envelope.account);
+  if (place) return place;
+  const formats = types
+    .flatMap((type) => type.formats)
+    .filter((format) => nameInArn(format, resource) !== undefined)
+    .sort((a, b) => literalLength(b) - literalLength(a));
+  if (formats.length === 0) {
+    const spans = types
+      .flatMap((type) => type.formats)
+      .filter((format) => covers(resource, sampleArn(format, resource)));
+    if (spans.length > 1)
+      return `one pattern for ${spans.length} ARN formats of ${action}, none of them named by the project`;
+    return info
+      ? `${OUTSIDE_CAUSE}: fits none of the resource types IAM lists for ${action}`
+      : `${OUTSIDE_CAUSE}: ${action} is not in IAM's reference`;
+  }
+  const name = nameInArn(formats[0], resource) ?? '';
+  return nameWidening(name, nameKey(formats[0]) ?? '', envelope, causes);
+}
+
+function placeCause(what: string, value: string | undefined, known: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value === known || value === 'aws') return undefined;
+  if (value === '*' && known === undefined)
+    return `${what} not recorded (the env was never deployed or pulled)`;
+  return `${OUTSIDE_CAUSE}: ${what} ${value}`;
+}
+
+function nameWidening(
+  name: string,
+  key: string,
+  envelope: Envelope,
+  causes: ReadonlyMap<string, string>,
+): string | undefined {
+  // One named resource (or the caller itself: `${aws:username}`).
+  if (!hasWildcard(name)) return undefined;
+  const prefix = literalPrefix(name);
+  if (envelope.anchors.some((anchor) => prefix.includes(anchor))) return undefined;
+  const cause = causes.get(`${key}|${name}`);
+  if (cause) return cause;
+  if (envelope.unknownStackPrefix && prefix.startsWith(envelope.unknownStackPrefix))
+    return 'root stack name not recorded (the env was never deployed or pulled)';
+  if (name === '*') return 'no resource of this type is named by the project';
+  return 'part of the name is not known before deployment';
+}
+
+/** The widenings of a set of grants, one per (pattern, cause), with the resources that need each. */
+export function widenings(
+  requirements: readonly ScopedRequirement[],
+  iam: IamReference,
+  envelope: Envelope,
+  causes: ReadonlyMap<string, string>,
+): Widening[] {
+  const found = new Map<string, { pattern: string; cause: string; resources: Set<string> }>();
+  const judged = new Map<string, string | undefined>();
+  for (const { action, resource, reason } of requirements) {
+    const key = `${action} ${resource}`;
+    if (!judged.has(key)) judged.set(key, widening(action, resource, iam, envelope, causes));
+    const cause = judged.get(key);
+    if (cause === undefined) continue;
+    const id = `${resource} ${cause}`;
+    const entry = found.get(id) ?? { pattern: resource, cause, resources: new Set<string>() };
+    entry.resources.add(reason.resource);
+    found.set(id, entry);
+  }
+  return [...found.values()]
+    .map(({ pattern, cause, resources }) => ({ pattern, cause, resources: [...resources].sort() }))
+    .sort((a, b) => a.pattern.localeCompare(b.pattern) || a.cause.localeCompare(b.cause));
+}
+
+/** One warning line for the widenings, by cause. */
+export function wideningWarning(list: readonly Widening[]): string[] {
+  if (list.length === 0) return [];
+  const byCause = new Map<string, number>();
+  for (const { cause } of list) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
+  const causes = [...byCause]
+    .sort((a, b) => b[1] - a[1])
+    .map(([cause, count]) => `${count} × ${cause}`)
+    .join('; ');
+  return [
+    `${list.length} granted ARN pattern(s) are wider than the project's own names (listed under "widened" in --json): ${causes}.`,
+  ];
+}

@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import { physicalNames, type TemplateScope } from '../../src/inventory/cfn-resources';
+import { generatedNamePattern } from '../../src/inventory/build-inventory';
+import { buildArns, covers, nameInArn } from '../../src/policy/arn-patterns';
+import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
+import { loadCatalog } from '../../src/requirements/catalog';
+
+const catalog = loadCatalog();
+const names = catalog.resourceNames;
+const stack = 'amplify-lpfull-dev-12345-functionlpfn-1ABCDEFGHIJK';
+const scope: TemplateScope = {
+  parameters: { env: 'dev' },
+  conditions: {},
+  region: 'us-east-1',
+  accountId: '123456789012',
+  partition: 'aws',
+  stackName: stack,
+  generatedName: generatedNamePattern(stack, names.generatedNames.stackNamePrefixLength),
+};
+const KINDS = Object.keys((names.generatedNames as unknown as { kinds: Record<string, string> }).kinds);
+
+describe('data/cfn-resource-names.json: the name of every resource type', () => {
+  let iam: IamReference;
+  before(async () => {
+    iam = await loadIamReference(
+      [],
+      Object.values(names.types).map((rule) => rule.arnType),
+    );
+  });
+
+  it('matches the generated name CloudFormation gave a real function (nested stack of amplify-my-request-dev-133235)', () => {
+    const real = 'amplify-my-request-dev-13-UpdateRolesWithIDPFuncti-150M0V1TK1Q98';
+    const pattern = generatedNamePattern('amplify-my-request-dev-133235-authmyrequest-1XYZ', 25);
+    assert.equal(pattern, 'amplify-my-request-dev-13*');
+    assert.ok(covers(pattern, real));
+  });
+
+  for (const [type, rule] of Object.entries(names.types)) {
+    it(`${type}: ${rule.nestedStack ? 'nested stack' : (rule.generated ?? 'stack-prefix')} name in an ARN IAM knows`, () => {
+      const formats = iam.formats(rule.arnType);
+      assert.ok(formats.length > 0, `${rule.arnType} has ARN formats`);
+      if (rule.generated && rule.generated !== 'stack-prefix') {
+        assert.ok(KINDS.includes(rule.generated), rule.generated);
+        assert.ok(
+          (rule.source ?? '').length > 20,
+          'a rule other than the stack prefix says where it comes from',
+        );
+      }
+      const generated = physicalNames(type, {}, scope, names, 'MyLogicalId');
+      const expected = rule.nestedStack
+        ? [`${stack}-*`]
+        : {
+            'stack-prefix': ['amplify-lpfull-dev-12345-*'],
+            'logical-id': ['MyLogicalId-*'],
+            random: ['*'],
+            uncertain: ['*'],
+          }[rule.generated ?? 'stack-prefix'].map((n) => (rule.lowercase ? n.toLowerCase() : n));
+      assert.deepEqual(generated, expected);
+      if (rule.nameProperty) {
+        const declared = physicalNames(type, { [rule.nameProperty]: 'Given-Name-dev' }, scope, names);
+        assert.deepEqual(declared, [rule.lowercase ? 'given-name-dev' : 'Given-Name-dev']);
+      }
+      // The name lands in the ARN's name field, where the envelope reads it back.
+      const format = formats[0];
+      const [arn] = buildArns(
+        format,
+        { Partition: 'aws', Region: 'us-east-1', Account: '123456789012' },
+        generated,
+      );
+      assert.equal(nameInArn(format, arn), generated[0], arn);
+    });
+  }
+});
