@@ -1,6 +1,7 @@
 import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
+import { startReadLog, type InputRead } from './discovery/read-log';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
@@ -48,6 +49,8 @@ export interface GenerateResult {
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
   readonly iam: IamReference;
+  /** Every project file, file part, path and folder listing read (the pre-push guard hashes exactly these). */
+  readonly inputs: readonly InputRead[];
 }
 
 /** The whole flow: project files → context → inventory → requirements → scoped, merged, split, validated documents. */
@@ -61,12 +64,14 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   }
   const phases = options.phases ?? DEFAULT_PHASES;
   const catalog = loadCatalog();
+  const readLog = startReadLog(rootDir);
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
   });
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
+  const inputs = readLog.stop();
   const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
   const iam = await loadIamReference(
     collected.requirements.map((r) => r.action),
@@ -105,6 +110,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     ),
     warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
     iam,
+    inputs,
   };
 }
 
