@@ -25,6 +25,7 @@ const OPTIONS = {
   'no-verify': { type: 'boolean' },
   mode: { type: 'string' },
   hooks: { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },
 } as const;

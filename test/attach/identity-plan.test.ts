@@ -16,8 +16,11 @@ const existing = (p: NamedPolicy, extra: Partial<ExistingPolicy> = {}): Existing
   document: renderDocument(p.document),
   versions: [{ id: 'v1', isDefault: true, created: '2026-01-01' }],
   attached: true,
+  ownerTag: 'p/dev',
+  attachmentCount: 1,
   ...extra,
 });
+const ownership = { tag: 'p/dev', force: false };
 const target = { kind: 'user' as const, name: 'dev' };
 
 describe('attach: identity', () => {
@@ -51,12 +54,16 @@ describe('attach: identity', () => {
 describe('attach: plan', () => {
   const base = 'amplify-p-dev-least-privilege';
   it('plans nothing when every policy is current and attached', () => {
-    const plan = planChanges([policy(base)], {
-      target,
-      ours: [existing(policy(base))],
-      attachedCount: 1,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base)],
+      {
+        target,
+        ours: [existing(policy(base))],
+        attachedCount: 1,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     assert.deepEqual(plan.steps, []);
     assert.deepEqual(plan.unchanged, [base]);
   });
@@ -72,7 +79,7 @@ describe('attach: plan', () => {
         ],
       }),
     ];
-    const plan = planChanges(desired, { target, ours, attachedCount: 4, attachedQuota: 10 });
+    const plan = planChanges(desired, { target, ours, attachedCount: 4, attachedQuota: 10 }, ownership);
     assert.deepEqual(
       plan.steps.map((s) => `${s.kind} ${s.name}`),
       [
@@ -94,12 +101,16 @@ describe('attach: plan', () => {
       isDefault: i === 1,
       created,
     }));
-    const plan = planChanges([policy(base, 'x:Y')], {
-      target,
-      ours: [existing(policy(base), { versions })],
-      attachedCount: 1,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base, 'x:Y')],
+      {
+        target,
+        ours: [existing(policy(base), { versions })],
+        attachedCount: 1,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     const removal = plan.steps[0];
     assert.equal(
       removal.kind === 'delete-version' && removal.versionId,
@@ -110,12 +121,16 @@ describe('attach: plan', () => {
   });
 
   it('attaches an existing but detached policy without a new version (the repair after a half-finished run)', () => {
-    const plan = planChanges([policy(base)], {
-      target,
-      ours: [existing(policy(base), { attached: false })],
-      attachedCount: 0,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base)],
+      {
+        target,
+        ours: [existing(policy(base), { attached: false })],
+        attachedCount: 0,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     assert.deepEqual(
       plan.steps.map((s) => s.kind),
       ['attach'],
