@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { explicitTarget, readCallerArn } from '../../src/attach/identity';
-import { planChanges, type ExistingPolicy } from '../../src/attach/plan';
+import { lineDiff } from '../../src/attach/describe';
+import { documentHash, planChanges, type ExistingPolicy } from '../../src/attach/plan';
 import { LeastPrivilegeError } from '../../src/errors';
 import type { NamedPolicy } from '../../src/model';
 import { renderDocument } from '../../src/policy/render';
@@ -135,5 +136,63 @@ describe('attach: plan', () => {
       plan.steps.map((s) => s.kind),
       ['attach'],
     );
+  });
+
+  it('a policy without our tag, or changed in IAM since we wrote it, is a conflict: left out unless --force', () => {
+    const theirs = existing(policy(base, 'x:Y'), { ownerTag: undefined, attachmentCount: 3 });
+    const plan = planChanges(
+      [policy(base)],
+      { target, ours: [theirs], attachedCount: 1, attachedQuota: 10 },
+      ownership,
+    );
+    assert.deepEqual(plan.steps, []);
+    assert.deepEqual(
+      plan.conflicts.map((c) => [c.name, c.reason, c.attachedElsewhere, c.takenOver]),
+      [[base, 'not-ours', 2, false]],
+    );
+    const forced = planChanges(
+      [policy(base)],
+      { target, ours: [theirs], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, force: true },
+    );
+    assert.deepEqual(
+      forced.steps.map((s) => s.kind),
+      ['tag', 'new-version'],
+    );
+
+    const ours = existing(policy(base, 'x:Y'));
+    const written = { [ours.arn]: documentHash(renderDocument(policy(base, 'a:B').document)) };
+    const edited = planChanges(
+      [policy(base)],
+      { target, ours: [ours], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, written },
+    );
+    assert.deepEqual(
+      edited.conflicts.map((c) => c.reason),
+      ['changed-in-iam'],
+    );
+    const asWritten = planChanges(
+      [policy(base)],
+      { target, ours: [ours], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, written: { [ours.arn]: documentHash(ours.document) } },
+    );
+    assert.deepEqual(asWritten.conflicts, []);
+    assert.deepEqual(
+      asWritten.steps.map((s) => s.kind),
+      ['new-version'],
+    );
+
+    const surplus = existing(policy(`${base}-2`), { ownerTag: 'other/dev' });
+    const shrink = planChanges(
+      [policy(base)],
+      { target, ours: [existing(policy(base)), surplus], attachedCount: 2, attachedQuota: 10 },
+      ownership,
+    );
+    assert.deepEqual(shrink.steps, [], 'a surplus policy that is not ours is neither detached nor deleted');
+    assert.equal(shrink.conflicts[0].desired, undefined);
+  });
+
+  it('the diff lists the lines each side has alone', () => {
+    assert.deepEqual(lineDiff(['a', 'b', 'c'], ['a', 'x', 'c', 'd']), ['- b', '+ x', '+ d']);
   });
 });
