@@ -13,7 +13,7 @@ export const attach: Command = {
   name: 'attach',
   summary: "create or update the policies in IAM and attach them to the profile's identity",
   usage:
-    'attach [--phases LIST] [--env NAME] [--yes] [--dry-run] [--profile NAME] [--user|--role|--group NAME]',
+    'attach [--phases LIST] [--env NAME] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]',
   options: {
     phases: 'LIST  as for generate',
     env: 'NAME  as for generate',

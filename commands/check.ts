@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { loadVerify } from '../src/aws-modules';
-import { checkProject, formatMissing } from '../src/guard/check-project';
+import { checkProject, formatMissing, type CheckOutcome } from '../src/guard/check-project';
+import { GuardFileError } from '../src/guard/guard-files';
 import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
 
 export const check: Command = {
@@ -13,11 +14,21 @@ export const check: Command = {
     phases: 'LIST  what to check for (default: push)',
     verify: "also ask IAM (iam:SimulatePrincipalPolicy on the caller's own ARN) what the identity may do",
     profile: 'NAME  AWS profile for --verify (standalone)',
-    json: 'print one JSON object {status, env, stale, missing, policyFiles}',
+    json: 'print one JSON object {status, env, stale, missing, policyFiles}; {status: "invalid-policy", error, resolution} when a state or policy file is unusable',
   },
   async run(invocation, env) {
     checkOptions(invocation, check);
-    let outcome = await checkProject(generateOptions(invocation, env.cwd, ['push']));
+    let outcome: CheckOutcome;
+    try {
+      outcome = await checkProject(generateOptions(invocation, env.cwd, ['push']));
+    } catch (err) {
+      // A state or policy file that cannot be read is an error (exit 1), never "no policy".
+      if (!(err instanceof GuardFileError) || !booleanOption(invocation, 'json')) throw err;
+      env.io.out(
+        `${JSON.stringify({ status: 'invalid-policy', error: err.message, resolution: err.resolution })}\n`,
+      );
+      return 1;
+    }
     if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy')
       outcome = await loadVerify().withIamVerdict(outcome, env, stringOption(invocation, 'profile'));
     const { rootDir } = outcome.result.context;

@@ -24,10 +24,17 @@ export const configure: Command = {
     const rootDir = findProjectRoot(path.resolve(env.cwd, stringOption(invocation, 'project-dir') ?? '.'));
     if (!rootDir)
       throw noProjectError(`${env.cwd} is not inside an Amplify project.`, 'Run configure in the project.');
-    const current = readGuardConfig(rootDir).config;
+    const { config: current, problem } = readGuardConfig(rootDir);
     const mode = stringOption(invocation, 'mode');
     if (mode !== undefined && !GUARD_MODES.includes(mode as GuardMode)) {
       throw usageError(`Unknown mode ${mode}.`, `Use one of ${GUARD_MODES.join(', ')}.`);
+    }
+    // A broken file is replaced only by a command that says the mode: it may have said block.
+    if (problem && mode === undefined) {
+      throw usageError(
+        `${problem}; the guard stops every push until it is fixed.`,
+        `Pass --mode (${GUARD_MODES.join(', ')}) to write it again, or fix it by hand.`,
+      );
     }
     const verify = booleanOption(invocation, 'verify')
       ? true
@@ -44,7 +51,11 @@ export const configure: Command = {
       env.io.out(`Command hooks: ${files.map((f) => path.relative(rootDir, f)).join(', ')} (commit them).\n`);
     }
     if (config.verify)
-      env.io.err('Generate again so the policy allows iam:SimulatePrincipalPolicy on the user itself.\n');
+      env.io.err(
+        'Generate again so the policy allows iam:SimulatePrincipalPolicy on the user itself. ' +
+          'A role (or an IAM Identity Center permission set) that pushes needs iam:SimulatePrincipalPolicy and iam:GetRole on its own role ARN: ' +
+          '`check --verify` prints the exact statement when IAM refuses it.\n',
+      );
     return 0;
   },
 };

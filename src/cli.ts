@@ -30,6 +30,7 @@ const OPTIONS = {
   'stack-events': { type: 'boolean' },
   resource: { type: 'string' },
   'allow-outside': { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   yes: { type: 'boolean', short: 'y' },
 } as const;

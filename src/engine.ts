@@ -8,6 +8,7 @@ import {
 } from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
+import { startReadLog, type InputRead } from './discovery/read-log';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
@@ -71,6 +72,8 @@ export interface GenerateResult {
   readonly overrides: OverridesReport;
   readonly warnings: readonly string[];
   readonly iam: IamReference;
+  /** Every project file, file part, path and folder listing read (the pre-push guard hashes exactly these). */
+  readonly inputs: readonly InputRead[];
 }
 
 /** The whole flow: project files → context → inventory → requirements → scoped, merged, split, validated documents. */
@@ -84,6 +87,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   }
   const phases = options.phases ?? DEFAULT_PHASES;
   const catalog = loadCatalog();
+  const readLog = startReadLog(rootDir);
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
@@ -91,6 +95,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
+  const inputs = readLog.stop();
   const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
@@ -151,6 +156,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...unscoped,
     ],
     iam,
+    inputs,
   };
 }
 

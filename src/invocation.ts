@@ -56,6 +56,8 @@ export const ATTACH_OPTIONS: Readonly<Record<string, string>> = {
   user: 'NAME  attach to this IAM user instead of the caller',
   role: 'NAME  attach to this IAM role instead of the caller',
   group: 'NAME  attach to this IAM group instead of the caller',
+  force:
+    "change policies at our path and names that are not this project's as they are (no owner tag, or changed in IAM since attach wrote them); the plan shows each diff",
 };
 
 /** Rejects options the command does not know, and `--k=v` (the Amplify CLI does not split it). */

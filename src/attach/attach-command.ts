@@ -1,7 +1,7 @@
 import inquirer from 'inquirer';
 import type { GenerateOptions, GenerateResult } from '../engine';
 import { stateFor } from '../guard/check-project';
-import { writeGuardState } from '../guard/guard-files';
+import { readGuardState, writeGuardState } from '../guard/guard-files';
 import { usageError } from '../errors';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
 import { clientsFor } from './aws-clients';
@@ -28,6 +28,8 @@ export async function attachPolicies(
     {
       yes,
       dryRun,
+      force: booleanOption(invocation, 'force'),
+      written: lastWritten(result),
       target: explicitTarget({
         user: stringOption(invocation, 'user'),
         role: stringOption(invocation, 'role'),
@@ -39,16 +41,25 @@ export async function attachPolicies(
       sts,
       io: env.io,
       confirm: (question) => confirmInTerminal(question, env.confirm),
-      // The guard state records where the env's policy is attached.
-      onApplied: (target) => {
+      // The guard state records where the env's policy is attached, and what IAM now holds.
+      onApplied: (target, documents) => {
         if (files.length > 0)
           writeGuardState(
             result.context.rootDir,
-            stateFor(result, files, options, `${target.kind}:${target.name}`),
+            stateFor(result, files, options, { target: `${target.kind}:${target.name}`, documents }),
           );
       },
     },
   );
+}
+
+/** What attach last wrote to IAM for the env (the guard's state); nothing when the state is unusable. */
+function lastWritten(result: GenerateResult): Readonly<Record<string, string>> | undefined {
+  try {
+    return readGuardState(result.context.rootDir, result.context.envName ?? 'default')?.iamDocuments;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

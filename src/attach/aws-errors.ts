@@ -6,7 +6,12 @@ import { attachPermissionsPolicy } from './bootstrap-policy';
  * permission and prints the policy an administrator can attach once; limits, missing entities,
  * credentials and network failures each say what to do. Messages never include credentials.
  */
-export function explainAwsError(err: unknown, doing: string, account?: string): LeastPrivilegeError {
+export function explainAwsError(
+  err: unknown,
+  doing: string,
+  account?: string,
+  partition?: string,
+): LeastPrivilegeError {
   if (err instanceof LeastPrivilegeError) return err;
   const e = err as { name?: string; message?: string; code?: string; $metadata?: unknown };
   const name = e?.name ?? 'Error';
@@ -16,7 +21,7 @@ export function explainAwsError(err: unknown, doing: string, account?: string): 
     return new LeastPrivilegeError(
       'aws',
       `IAM denied ${action ?? 'a call'} while ${doing}${action ? '' : `: ${message}`}.`,
-      `The identity running attach needs the permissions in README "Permissions for attach". An administrator can attach this policy to it once:\n${JSON.stringify(attachPermissionsPolicy(account), null, 2)}`,
+      `The identity running attach needs the permissions in README "Permissions for attach". An administrator can attach this policy to it once:\n${JSON.stringify(attachPermissionsPolicy(account, partition), null, 2)}${account ? '' : '\n(replace ACCOUNT_ID with the account id)'}`,
       err,
     );
   }

@@ -1,11 +1,13 @@
 import { POLICY_PATH } from './plan';
 
 /**
- * The permissions the person running `attach` needs, as a ready policy: manage policies under
- * our path, attach only those to users, roles or groups, and read the account summary for the
- * attachment quota. An administrator attaches it once (README, "Permissions for attach").
+ * The permissions the person running `attach` needs, as a ready policy: manage (and tag) policies
+ * under our path, attach only those to users, roles or groups, and read the account summary for
+ * the attachment quota. An administrator attaches it once (README, "Permissions for attach").
+ * The real account and partition when known; else `ACCOUNT_ID`, which IAM refuses until replaced
+ * (a `*` there would grant the same in every account).
  */
-export function attachPermissionsPolicy(account = '*', partition = 'aws'): Record<string, unknown> {
+export function attachPermissionsPolicy(account = 'ACCOUNT_ID', partition = 'aws'): Record<string, unknown> {
   const ourPolicies = `arn:${partition}:iam::${account}:policy${POLICY_PATH}*`;
   const identities = ['user', 'role', 'group'].map((kind) => `arn:${partition}:iam::${account}:${kind}/*`);
   return {
@@ -22,6 +24,7 @@ export function attachPermissionsPolicy(account = '*', partition = 'aws'): Recor
           'iam:GetPolicy',
           'iam:GetPolicyVersion',
           'iam:ListPolicyVersions',
+          'iam:TagPolicy',
         ],
         Resource: ourPolicies,
       },

@@ -17,12 +17,13 @@ import {
   ListAttachedUserPoliciesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
+  TagPolicyCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import type { PolicyDocument } from '../model';
 import { renderDocument } from '../policy/render';
 import type { AttachTarget } from './identity';
-import { POLICY_PATH, type ExistingPolicy, type IamState } from './plan';
+import { OWNER_TAG_KEY, POLICY_PATH, type ExistingPolicy, type IamState } from './plan';
 
 /** IAM's default for managed policies per user, role or group when the account summary cannot be read. */
 const DEFAULT_ATTACHED_QUOTA = 10;
@@ -68,10 +69,13 @@ async function existingPolicy(
     await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy?.DefaultVersionId }))
   ).PolicyVersion;
   const versions = (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions ?? [];
+  const ownerTag = policy?.Tags?.find((tag) => tag.Key === OWNER_TAG_KEY)?.Value;
   return {
     name,
     arn,
     attached,
+    ...(ownerTag !== undefined ? { ownerTag } : {}),
+    attachmentCount: policy?.AttachmentCount ?? 0,
     document: parseDocument(version?.Document),
     versions: versions.map((v) => ({
       id: v.VersionId ?? '',
@@ -138,11 +142,13 @@ export const isAccessDenied = (err: unknown): boolean =>
 
 const text = (document: PolicyDocument): string => JSON.stringify(renderDocument(document));
 
+/** Creates the policy under our path, tagged as this project's and env's (`ownerTag`). */
 export async function createPolicy(
   iam: IAMClient,
   name: string,
   document: PolicyDocument,
   description: string,
+  ownerTag: string,
 ): Promise<string> {
   const created = await iam.send(
     new CreatePolicyCommand({
@@ -150,9 +156,15 @@ export async function createPolicy(
       Path: POLICY_PATH,
       PolicyDocument: text(document),
       Description: description,
+      Tags: [{ Key: OWNER_TAG_KEY, Value: ownerTag }],
     }),
   );
   return created.Policy?.Arn ?? '';
+}
+
+/** Marks a policy taken over with --force as ours. */
+export async function tagPolicy(iam: IAMClient, arn: string, ownerTag: string): Promise<void> {
+  await iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: OWNER_TAG_KEY, Value: ownerTag }] }));
 }
 
 export async function createDefaultVersion(

@@ -1,9 +1,19 @@
-import type { NamedPolicy, PolicyDocument } from '../model';
+import * as crypto from 'node:crypto';
+import type { NamedPolicy, PolicyDocument, ProjectContext } from '../model';
 import { renderDocument } from '../policy/render';
 import type { AttachTarget } from './identity';
 
 /** Where our policies live in IAM: only policies under this path, with our names, are ever touched. */
 export const POLICY_PATH = '/amplify-least-privilege/';
+/** The tag our policies carry; its value names the project and env (`lpdemo/dev`). */
+export const OWNER_TAG_KEY = 'amplify-least-privilege';
+
+/** The owner tag's value for a project and env, in the characters IAM allows in tag values. */
+export function ownerTagValue(context: Pick<ProjectContext, 'projectName' | 'envName'>): string {
+  const part = (value: string | undefined, fallback: string): string =>
+    (value ?? fallback).replace(/[^A-Za-z0-9 _.:=+@-]/g, '');
+  return `${part(context.projectName, 'project')}/${part(context.envName, 'env')}`;
+}
 /** IAM keeps at most five versions of a managed policy. */
 export const MAX_POLICY_VERSIONS = 5;
 
@@ -22,6 +32,38 @@ export interface ExistingPolicy {
   readonly document: unknown;
   readonly versions: readonly PolicyVersionState[];
   readonly attached: boolean;
+  /** The value of its OWNER_TAG_KEY tag; undefined when it has none. */
+  readonly ownerTag?: string;
+  /** Users, roles and groups it is attached to (IAM's AttachmentCount), the target included. */
+  readonly attachmentCount?: number;
+}
+
+/** What tells our policies from others at our path and names. */
+export interface Ownership {
+  /** ownerTagValue of this project and env. */
+  readonly tag: string;
+  /** By policy ARN, the documentHash of what attach last wrote (the guard's state). */
+  readonly written?: Readonly<Record<string, string>>;
+  /** --force: take over and change such policies anyway. */
+  readonly force: boolean;
+}
+
+/** A policy at our path and name that is not ours to change as it is. */
+export interface Conflict {
+  readonly name: string;
+  readonly arn: string;
+  /** not-ours: no tag naming this project and env; changed-in-iam: its default version is not what we last wrote. */
+  readonly reason: 'not-ours' | 'changed-in-iam';
+  /** The tag it carries, if any. */
+  readonly ownerTag?: string;
+  /** Its default version now. */
+  readonly current: unknown;
+  /** What it would become; undefined when the plan would delete it. */
+  readonly desired?: PolicyDocument;
+  /** Identities other than the target it is attached to. */
+  readonly attachedElsewhere: number;
+  /** With --force the plan changes it anyway (and tags it as ours). */
+  readonly takenOver: boolean;
 }
 
 export interface IamState {
@@ -48,6 +90,7 @@ export type Step =
       readonly arn: string;
       readonly document: PolicyDocument;
     }
+  | { readonly kind: 'tag'; readonly name: string; readonly arn: string }
   | { readonly kind: 'attach'; readonly name: string; readonly arn?: string }
   | { readonly kind: 'detach'; readonly name: string; readonly arn: string }
   | {
@@ -64,20 +107,43 @@ export interface Plan {
   readonly unchanged: readonly string[];
   /** Managed policies the target will have once every attach has run (before surplus is detached). */
   readonly attachedAtMost: number;
+  /** Policies at our path and names that are not ours as they are; without --force none is changed. */
+  readonly conflicts: readonly Conflict[];
 }
 
 /**
  * What to change so the target has exactly the desired policies of this project and env:
  * create missing ones, add a version where the document differs (making room by deleting the
  * oldest non-default version when five exist), attach, and only then detach and delete our
- * policies a shorter split no longer needs. Pure: the same state gives the same plan.
+ * policies a shorter split no longer needs. A policy at our path and name that lacks our tag,
+ * or whose default version is not what we last wrote, is a conflict: its steps are left out
+ * unless --force, which keeps them and tags it as ours. Pure: the same state gives the same plan.
  */
-export function planChanges(desired: readonly NamedPolicy[], state: IamState): Plan {
+export function planChanges(desired: readonly NamedPolicy[], state: IamState, ownership: Ownership): Plan {
   const byName = new Map(state.ours.map((p) => [p.name, p]));
   const early: Step[] = [];
   const attach: Step[] = [];
   const late: Step[] = [];
   const unchanged: string[] = [];
+  const conflicts: Conflict[] = [];
+  /** Whether the steps that change `existing` may run; records the conflict when it is not ours. */
+  const mayChange = (existing: ExistingPolicy, desiredDocument?: PolicyDocument): boolean => {
+    const reason = conflictReason(existing, ownership);
+    if (!reason) return true;
+    conflicts.push({
+      name: existing.name,
+      arn: existing.arn,
+      reason,
+      ...(existing.ownerTag !== undefined ? { ownerTag: existing.ownerTag } : {}),
+      current: existing.document,
+      ...(desiredDocument ? { desired: desiredDocument } : {}),
+      attachedElsewhere: Math.max(0, (existing.attachmentCount ?? 0) - (existing.attached ? 1 : 0)),
+      takenOver: ownership.force,
+    });
+    if (ownership.force && reason === 'not-ours' && desiredDocument)
+      early.push({ kind: 'tag', name: existing.name, arn: existing.arn });
+    return ownership.force;
+  };
   for (const policy of desired) {
     const existing = byName.get(policy.name);
     if (!existing) {
@@ -85,7 +151,13 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState): P
       attach.push({ kind: 'attach', name: policy.name });
       continue;
     }
-    if (!sameDocument(existing.document, policy.document)) {
+    const same = sameDocument(existing.document, policy.document);
+    if (same && existing.attached) {
+      unchanged.push(policy.name);
+      continue;
+    }
+    if (!mayChange(existing, policy.document)) continue;
+    if (!same) {
       if (existing.versions.length >= MAX_POLICY_VERSIONS) {
         const oldest = existing.versions
           .filter((v) => !v.isDefault)
@@ -94,13 +166,12 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState): P
           early.push({ kind: 'delete-version', name: policy.name, arn: existing.arn, versionId: oldest.id });
       }
       early.push({ kind: 'new-version', name: policy.name, arn: existing.arn, document: policy.document });
-    } else if (existing.attached) {
-      unchanged.push(policy.name);
     }
     if (!existing.attached) attach.push({ kind: 'attach', name: policy.name, arn: existing.arn });
   }
   const wanted = new Set(desired.map((p) => p.name));
   for (const surplus of state.ours.filter((p) => !wanted.has(p.name))) {
+    if (!mayChange(surplus)) continue;
     if (surplus.attached) late.push({ kind: 'detach', name: surplus.name, arn: surplus.arn });
     late.push({
       kind: 'delete-policy',
@@ -114,7 +185,37 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState): P
     steps: [...early, ...attach, ...late],
     unchanged,
     attachedAtMost: state.attachedCount + attach.length,
+    conflicts,
   };
+}
+
+/** Why the policy is not ours to change as it is; undefined when it is. */
+function conflictReason(existing: ExistingPolicy, ownership: Ownership): Conflict['reason'] | undefined {
+  if (existing.ownerTag !== ownership.tag) return 'not-ours';
+  const written = ownership.written?.[existing.arn];
+  if (written !== undefined && written !== documentHash(existing.document)) return 'changed-in-iam';
+  return undefined;
+}
+
+/** A hash of a policy document as IAM compares them (parsed JSON, keys in order): what the state records. */
+export function documentHash(document: unknown): string {
+  return crypto.createHash('sha256').update(canonical(document)).digest('hex');
+}
+
+/** The document as sorted, indented JSON lines (for the plan's diff). */
+export function canonicalLines(document: unknown): string[] {
+  return JSON.stringify(sortedKeys(document), null, 2).split('\n');
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]),
+    );
+  return value;
 }
 
 /** Compares documents as IAM would: parsed JSON, rendered the same way. */

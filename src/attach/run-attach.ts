@@ -4,12 +4,14 @@ import type { GenerateResult } from '../engine';
 import { basePolicyName } from '../engine';
 import { LeastPrivilegeError, usageError } from '../errors';
 import type { CommandIo } from '../invocation';
+import { partitionOf } from '../discovery/deployment-names';
 import { policyFileText } from '../outputs/policy-files';
+import { renderDocument } from '../policy/render';
 import { explainAwsError } from './aws-errors';
 import { formatPlan, summarizeChanges } from './describe';
 import * as iamApi from './iam-api';
 import { readCallerArn, type AttachTarget } from './identity';
-import { planChanges, type Plan, type Step } from './plan';
+import { documentHash, ownerTagValue, planChanges, POLICY_PATH, type Plan, type Step } from './plan';
 
 export interface AttachOptions {
   /** Apply without asking. */
@@ -18,6 +20,10 @@ export interface AttachOptions {
   readonly dryRun: boolean;
   /** --user, --role or --group; default: the caller's own identity. */
   readonly target?: AttachTarget;
+  /** --force: change policies at our path and names that are not ours as they are (and tag them). */
+  readonly force?: boolean;
+  /** By policy ARN, the hash of what attach last wrote (the guard's state): a change made in IAM since is a conflict. */
+  readonly written?: Readonly<Record<string, string>>;
 }
 
 export interface AttachDeps {
@@ -26,8 +32,8 @@ export interface AttachDeps {
   readonly io: CommandIo;
   /** Asks the user; resolves true to go ahead. */
   readonly confirm: (question: string) => Promise<boolean>;
-  /** Told once the target has the policies (after changes, or when nothing needed changing). */
-  readonly onApplied?: (target: AttachTarget) => void;
+  /** Told once the target has the policies (after changes, or when nothing needed changing), with what IAM now holds by ARN (documentHash). */
+  readonly onApplied?: (target: AttachTarget, written: Record<string, string>) => void;
 }
 
 /**
@@ -41,10 +47,15 @@ export async function runAttach(
   deps: AttachDeps,
 ): Promise<number> {
   const { io } = deps;
-  const caller = await aws('reading the caller identity (sts:GetCallerIdentity)', () =>
-    deps.sts.send(new GetCallerIdentityCommand({})),
+  // Until the caller is known, the project's own account and partition go into the printed bootstrap policy.
+  const project = { account: result.context.accountId, partition: partitionOf(result.context.region) };
+  const caller = await aws(
+    'reading the caller identity (sts:GetCallerIdentity)',
+    () => deps.sts.send(new GetCallerIdentityCommand({})),
+    project,
   );
   const identity = readCallerArn(caller.Arn ?? '');
+  const where = { account: identity.account, partition: identity.partition };
   if (!options.target && identity.kind === 'identity-center') {
     for (const policy of result.policies) io.out(`# ${policy.name}\n${policyFileText(policy)}`);
     throw new LeastPrivilegeError(
@@ -58,10 +69,17 @@ export async function runAttach(
 
   const base = basePolicyName(result.context);
   const ours = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`);
-  const state = await aws('reading the current policies and attachments', () =>
-    iamApi.readIamState(deps.iam, target, (name) => ours.test(name)),
+  const state = await aws(
+    'reading the current policies and attachments',
+    () => iamApi.readIamState(deps.iam, target, (name) => ours.test(name)),
+    where,
   );
-  const plan = planChanges(result.policies, state);
+  const tag = ownerTagValue(result.context);
+  const plan = planChanges(result.policies, state, {
+    tag,
+    written: options.written,
+    force: options.force === true,
+  });
   io.err(formatPlan(plan, summarizeChanges(result.policies, state.ours), state.attachedQuota));
   if (!state.quotaKnown)
     io.err("  (the attachment quota could not be read; IAM's default of 10 is assumed)\n");
@@ -73,22 +91,42 @@ export async function runAttach(
     );
   }
   if (options.dryRun) return 0;
+  if (plan.conflicts.length > 0 && options.force !== true) {
+    throw new LeastPrivilegeError(
+      'project',
+      `${plan.conflicts.length} policy(ies) at our path and names are not this project's to change as they are (see above). Nothing was changed.`,
+      "If they may be replaced, run attach again with --force: it changes them as planned and tags them as this project's. Otherwise rename or delete them in IAM first.",
+    );
+  }
+  const written = Object.fromEntries(
+    result.policies.map((policy) => [
+      state.ours.find((p) => p.name === policy.name)?.arn ??
+        `arn:${identity.partition}:iam::${identity.account}:policy${POLICY_PATH}${policy.name}`,
+      documentHash(renderDocument(policy.document)),
+    ]),
+  );
   if (plan.steps.length === 0) {
-    deps.onApplied?.(target);
+    deps.onApplied?.(target, written);
     return 0;
   }
   if (!options.yes && !(await deps.confirm(`Apply these changes to ${target.kind} ${target.name}?`))) {
     io.err('Nothing was changed.\n');
     return 1;
   }
-  await applyPlan(plan, result, deps);
-  deps.onApplied?.(target);
+  await applyPlan(plan, result, deps, tag, where);
+  deps.onApplied?.(target, written);
   io.err(`Done: ${plan.steps.length} change(s) applied to ${target.kind} ${target.name}.\n`);
   return 0;
 }
 
 /** Runs the steps in order; each failure says which steps already ran, and a re-run finishes the job. */
-async function applyPlan(plan: Plan, result: GenerateResult, { iam, io }: AttachDeps): Promise<void> {
+async function applyPlan(
+  plan: Plan,
+  result: GenerateResult,
+  { iam, io }: AttachDeps,
+  tag: string,
+  where: AccountWhere,
+): Promise<void> {
   const created = new Map<string, string>();
   const description = `Least-privilege deploy policy for Amplify project ${result.context.projectName ?? '?'}, env ${result.context.envName ?? '?'} (amplify-least-privilege)`;
   for (const [index, step] of plan.steps.entries()) {
@@ -97,7 +135,13 @@ async function applyPlan(plan: Plan, result: GenerateResult, { iam, io }: Attach
       async () => {
         switch (step.kind) {
           case 'create':
-            created.set(step.name, await iamApi.createPolicy(iam, step.name, step.document, description));
+            created.set(
+              step.name,
+              await iamApi.createPolicy(iam, step.name, step.document, description, tag),
+            );
+            break;
+          case 'tag':
+            await iamApi.tagPolicy(iam, step.arn, tag);
             break;
           case 'delete-version':
             await iamApi.deleteVersion(iam, step.arn, step.versionId);
@@ -116,6 +160,7 @@ async function applyPlan(plan: Plan, result: GenerateResult, { iam, io }: Attach
             break;
         }
       },
+      where,
     );
     io.err(`  done: ${describeStep(step)}\n`);
   }
@@ -126,10 +171,13 @@ const describeStep = (step: Step): string =>
     ? `deleting version ${step.versionId} of ${step.name}`
     : `${step.kind.replace('-', ' ')} ${step.name}`;
 
-async function aws<T>(doing: string, call: () => Promise<T>): Promise<T> {
+/** The account and partition the printed bootstrap policy names, when known. */
+type AccountWhere = { readonly account?: string; readonly partition?: string };
+
+async function aws<T>(doing: string, call: () => Promise<T>, where: AccountWhere): Promise<T> {
   try {
     return await call();
   } catch (err) {
-    throw explainAwsError(err, doing);
+    throw explainAwsError(err, doing, where.account, where.partition);
   }
 }

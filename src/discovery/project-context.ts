@@ -30,12 +30,13 @@ export interface ContextOptions {
  * undefined and a warning says which fallback pattern the policy will use instead.
  */
 export function readProjectContext(rootDir: string, options: ContextOptions = {}): ProjectContext {
-  const file = (relative: string): unknown =>
-    readJsonIfExists(path.join(rootDir, 'amplify', relative), rootDir);
+  // onlyKey: the part used here, for the guard's read log (these files hold machine paths and timestamps).
+  const file = (relative: string, onlyKey?: string): unknown =>
+    readJsonIfExists(path.join(rootDir, 'amplify', relative), rootDir, onlyKey);
   const projectConfig = asRecord(file('.config/project-config.json'));
-  const localEnv = asRecord(file('.config/local-env-info.json'));
+  const localEnv = asRecord(file('.config/local-env-info.json', 'envName'));
   const teamProviderInfo = asRecord(file('team-provider-info.json'));
-  const meta = asRecord(file('backend/amplify-meta.json'));
+  const meta = asRecord(file('backend/amplify-meta.json', 'providers'));
 
   const envNames = Object.keys(teamProviderInfo).sort();
   const warnings: string[] = [];

@@ -1,9 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectError } from '../errors';
+import { noteRead } from './read-log';
 
-/** Reads a JSON file; undefined when it does not exist, a project error when it is not valid JSON. */
-export function readJsonIfExists(file: string, rootDir?: string): unknown {
+/**
+ * Reads a JSON file; undefined when it does not exist, a project error when it is not valid JSON.
+ * `onlyKey`: the caller uses only this top-level key (the guard's read log hashes just that part).
+ */
+export function readJsonIfExists(file: string, rootDir?: string, onlyKey?: string): unknown {
+  if (onlyKey === undefined) noteRead('file', file);
+  else noteRead('json', file, onlyKey);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -24,6 +30,12 @@ export function readJsonIfExists(file: string, rootDir?: string): unknown {
       err,
     );
   }
+}
+
+/** Whether the path exists (a file or a folder), noted in the guard's read log. */
+export function pathExists(file: string): boolean {
+  noteRead('exists', file);
+  return fs.existsSync(file);
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>

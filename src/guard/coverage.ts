@@ -1,6 +1,7 @@
 import type { ConditionBlock } from '../model';
-import { covers } from '../policy/arn-patterns';
 import type { ScopedRequirement } from '../policy/scope';
+import { globsIntersect } from '../policy/arn-overlap';
+import { patternContains } from './glob-containment';
 
 /** A statement as found in a policy file (possibly edited by hand): single values or lists. */
 interface FileStatement {
@@ -14,10 +15,12 @@ interface FileStatement {
 
 /**
  * The requirements no statement of the documents allows. A statement allows a requirement when
- * it names the action (IAM wildcards and case allowed), a resource pattern covering the
- * requirement's, and a condition the requirement's own context satisfies. Deny statements that
- * match count against; NotAction and NotResource are not interpreted (their requirements count
- * as not covered, never the other way round).
+ * it names the action (IAM wildcards and case allowed), a resource pattern that contains the
+ * requirement's (every ARN the needed pattern stands for: a needed `*` is any name, which no
+ * `?` covers), and a condition the requirement's own context satisfies. An Allow with
+ * NotAction or NotResource allows nothing here; a Deny counts against a requirement whenever
+ * it may apply to one of its ARNs (whatever its condition), so the answer errs only towards
+ * "not covered".
  */
 export function uncoveredRequirements(
   requirements: readonly ScopedRequirement[],
@@ -32,18 +35,39 @@ export function uncoveredRequirements(
   const denies = statements.filter((s) => s.Effect === 'Deny');
   return requirements.filter(
     (r) =>
-      !allows.some((s) => matches(s, r) && conditionHolds(s.Condition, r.condition)) ||
-      denies.some((s) => matches(s, r)),
+      !allows.some((s) => allowsAll(s, r) && conditionHolds(s.Condition, r.condition)) ||
+      denies.some((s) => mayDeny(s, r)),
   );
 }
 
-function matches(statement: FileStatement, requirement: ScopedRequirement): boolean {
-  const actions = [statement.Action ?? []].flat();
-  const resources = [statement.Resource ?? []].flat();
+const strings = (value: unknown): string[] =>
+  [value ?? []].flat().filter((v): v is string => typeof v === 'string');
+
+const actionContains = (pattern: string, action: string): boolean =>
+  patternContains(pattern.toLowerCase(), action.toLowerCase());
+
+/** The statement names the action and a pattern containing every ARN of the requirement's. */
+function allowsAll(statement: FileStatement, requirement: ScopedRequirement): boolean {
   return (
-    actions.some((a) => covers(a.toLowerCase(), requirement.action.toLowerCase())) &&
-    resources.some((pattern) => covers(pattern, requirement.resource))
+    strings(statement.Action).some((a) => actionContains(a, requirement.action)) &&
+    strings(statement.Resource).some((pattern) => patternContains(pattern, requirement.resource))
   );
+}
+
+/**
+ * The Deny may apply to one of the requirement's ARNs: its actions (or all but its NotAction)
+ * include the action, and its resources meet the requirement's (or its NotResource leaves one out).
+ */
+function mayDeny(statement: FileStatement, requirement: ScopedRequirement): boolean {
+  const action =
+    statement.NotAction !== undefined
+      ? !strings(statement.NotAction).some((a) => actionContains(a, requirement.action))
+      : strings(statement.Action).some((a) => actionContains(a, requirement.action));
+  const resource =
+    statement.NotResource !== undefined
+      ? !strings(statement.NotResource).some((pattern) => patternContains(pattern, requirement.resource))
+      : strings(statement.Resource).some((pattern) => globsIntersect(pattern, requirement.resource));
+  return action && resource;
 }
 
 /**

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { InputRead } from '../discovery/read-log';
+import { LeastPrivilegeError } from '../errors';
 
 /**
- * The guard's files, all small JSON read on the pre-push path (only node:fs here):
+ * The guard's files, all small JSON read on the pre-push path (node:fs and two tiny modules):
  * - amplify/least-privilege/config.json: the mode, committed with the project;
  * - amplify/least-privilege/state-<env>.json: which policy files were last generated or
  *   attached for the env and the hash of the inputs they were made from, committed;
@@ -31,8 +33,12 @@ export interface GuardState {
   readonly policies: ReadonlyArray<{ readonly name: string; readonly file: string }>;
   /** The hash of those files' content when they were written (absent in older state files). */
   readonly policiesHash?: string;
+  /** What the engine read to make them: the inputs hash covers exactly these (absent in older state files). */
+  readonly inputs?: readonly InputRead[];
   /** Where they were attached last, when attach ran (`user:dev`). */
   readonly attachedTo?: string;
+  /** By policy name: the hash of the document attach last wrote to IAM (a change made in IAM since is detected). */
+  readonly iamDocuments?: Readonly<Record<string, string>>;
 }
 
 export const configFile = (rootDir: string): string =>
@@ -42,60 +48,159 @@ export const stateFile = (rootDir: string, env: string): string =>
 const cacheFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', '.config', 'local-least-privilege.json');
 
-/** The parsed file; undefined when it is absent or not JSON (the guard never fails on its own files). */
-export function readJsonOrUndefined(file: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
+/**
+ * A guard file (state, policy file) that exists but cannot be used: the guard cannot tell what
+ * the policy allows, which is never read as "no policy".
+ */
+export class GuardFileError extends LeastPrivilegeError {
+  constructor(message: string, resolution: string) {
+    super('project', message, resolution);
   }
 }
 
-/** The configuration; the default (warn) when the file is absent. Invalid values fall back too, and are reported. */
+type JsonRead = { readonly absent: true } | { readonly value: unknown } | { readonly error: string };
+
+/** A JSON file: its value, its absence, or why it is not JSON. */
+export function readJsonFile(file: string): JsonRead {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { absent: true };
+    return { error: `cannot be read (${code ?? (err as Error).message})` };
+  }
+  try {
+    return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
+  } catch (err) {
+    return { error: `is not valid JSON (${(err as Error).message})` };
+  }
+}
+
+/** The parsed file; undefined when it is absent or not JSON (for the machine-local cache only). */
+export function readJsonOrUndefined(file: string): unknown {
+  const read = readJsonFile(file);
+  return 'value' in read ? read.value : undefined;
+}
+
+const CONFIG = 'amplify/least-privilege/config.json';
+
+/**
+ * The configuration; the default (warn) when the file is absent. A file that is not JSON, or
+ * holds an unknown mode or a verify that is not true/false, is broken: `problem` says how, and
+ * the guard stops the push rather than guess the mode (it may have said block).
+ */
 export function readGuardConfig(rootDir: string): { config: GuardConfig; problem?: string } {
-  const raw = readJsonOrUndefined(configFile(rootDir));
-  if (raw === undefined) return { config: DEFAULT_CONFIG };
-  const value = raw as Partial<GuardConfig>;
-  const mode = GUARD_MODES.includes(value.mode as GuardMode) ? (value.mode as GuardMode) : undefined;
-  const config = { mode: mode ?? DEFAULT_CONFIG.mode, verify: value.verify === true };
-  return mode
-    ? { config }
-    : {
-        config,
-        problem: `amplify/least-privilege/config.json: mode must be one of ${GUARD_MODES.join(', ')}; using warn.`,
-      };
+  // Not in the engine's read log: the guard reads this file itself on every push, and with
+  // verify on it always runs the full check (the only setting the policy depends on).
+  const read = readJsonFile(configFile(rootDir));
+  if ('absent' in read) return { config: DEFAULT_CONFIG };
+  if ('error' in read) return { config: DEFAULT_CONFIG, problem: `${CONFIG} ${read.error}` };
+  const value = read.value as Partial<Record<keyof GuardConfig, unknown>> | null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { config: DEFAULT_CONFIG, problem: `${CONFIG} is not a JSON object` };
+  const mode = value.mode === undefined ? DEFAULT_CONFIG.mode : value.mode;
+  if (!GUARD_MODES.includes(mode as GuardMode))
+    return {
+      config: DEFAULT_CONFIG,
+      problem: `${CONFIG}: mode ${JSON.stringify(mode)} is not one of ${GUARD_MODES.join(', ')}`,
+    };
+  if (value.verify !== undefined && typeof value.verify !== 'boolean')
+    return { config: DEFAULT_CONFIG, problem: `${CONFIG}: verify must be true or false` };
+  return { config: { mode: mode as GuardMode, verify: value.verify === true } };
 }
 
 export function writeGuardConfig(rootDir: string, config: GuardConfig): void {
   writeJsonAtomic(configFile(rootDir), config);
 }
 
+const REGENERATE = 'Run `amplify least-privilege generate` again (or restore the file with git), then retry.';
+
+/** The env's state; undefined when none was written. A state file that exists but is unusable is a GuardFileError. */
 export function readGuardState(rootDir: string, env: string): GuardState | undefined {
-  const raw = readJsonOrUndefined(stateFile(rootDir, env)) as GuardState | undefined;
-  return raw &&
-    raw.version === 1 &&
-    typeof raw.inputsHash === 'string' &&
-    Array.isArray(raw.hashOptions) &&
-    Array.isArray(raw.policies)
-    ? raw
-    : undefined;
+  const file = stateFile(rootDir, env);
+  const shown = path.relative(rootDir, file).split(path.sep).join('/');
+  const read = readJsonFile(file);
+  if ('absent' in read) return undefined;
+  if ('error' in read) throw new GuardFileError(`${shown} ${read.error}.`, REGENERATE);
+  const problem = stateProblem(read.value);
+  if (problem) throw new GuardFileError(`${shown} is not a valid state file: ${problem}.`, REGENERATE);
+  return read.value as GuardState;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const INPUT_KINDS = new Set(['file', 'exists', 'dir', 'json']);
+
+/** A path inside the project, as the state records it (relative, forward slashes, no `..`). */
+export const isProjectPath = (value: unknown): value is string =>
+  isString(value) &&
+  value.length > 0 &&
+  !value.startsWith('/') &&
+  !/^[A-Za-z]:/.test(value) &&
+  !value.split(/[\\/]/).includes('..');
+
+function stateProblem(raw: unknown): string | undefined {
+  const state = raw as Partial<Record<keyof GuardState, unknown>> | null;
+  if (typeof state !== 'object' || state === null || Array.isArray(state)) return 'not a JSON object';
+  if (state.version !== 1) return `unknown version ${JSON.stringify(state.version)}`;
+  if (!isString(state.inputsHash)) return 'no inputsHash';
+  if (!Array.isArray(state.hashOptions) || !state.hashOptions.every(isString)) return 'no hashOptions list';
+  if (
+    !Array.isArray(state.policies) ||
+    state.policies.length === 0 ||
+    !state.policies.every(
+      (p: { name?: unknown; file?: unknown }) => isString(p?.name) && isProjectPath(p?.file),
+    )
+  )
+    return 'policies must list {name, file} with files inside the project';
+  if (
+    state.inputs !== undefined &&
+    (!Array.isArray(state.inputs) ||
+      !state.inputs.every(
+        (i: { kind?: unknown; path?: unknown; key?: unknown }) =>
+          INPUT_KINDS.has(i?.kind as string) &&
+          isProjectPath(i.path) &&
+          (i.kind !== 'json' || isString(i.key)),
+      ))
+  )
+    return 'inputs must list {kind, path} entries inside the project';
+  return undefined;
 }
 
 export function writeGuardState(rootDir: string, state: GuardState): void {
   writeJsonAtomic(stateFile(rootDir, state.env), state);
 }
 
-/** Check keys (inputs and policy files hashes) found covered on this machine, per env (the last few). */
-export function checkedHashes(rootDir: string, env: string): readonly string[] {
-  const cache = readJsonOrUndefined(cacheFile(rootDir)) as Record<string, string[]> | undefined;
-  return Array.isArray(cache?.[env]) ? cache[env] : [];
+/** A check this machine found covered: its key, and the inputs its hash was made over. */
+export interface CheckedEntry {
+  readonly key: string;
+  readonly inputs: readonly InputRead[];
 }
 
-const KEPT_HASHES = 5;
+/** Checks found covered on this machine, per env (the last few). */
+export function checkedEntries(rootDir: string, env: string): readonly CheckedEntry[] {
+  const cache = readJsonOrUndefined(cacheFile(rootDir)) as Record<string, unknown> | undefined;
+  const entries = cache?.[env];
+  return Array.isArray(entries)
+    ? entries.filter(
+        (e: Partial<CheckedEntry> | null): e is CheckedEntry =>
+          isString(e?.key) &&
+          Array.isArray(e.inputs) &&
+          e.inputs.every(
+            (i: Partial<InputRead>) => INPUT_KINDS.has(i?.kind as string) && isProjectPath(i.path),
+          ),
+      )
+    : [];
+}
 
-export function rememberChecked(rootDir: string, env: string, hash: string): void {
-  const cache = (readJsonOrUndefined(cacheFile(rootDir)) as Record<string, string[]> | undefined) ?? {};
-  cache[env] = [hash, ...(cache[env] ?? []).filter((h) => h !== hash)].slice(0, KEPT_HASHES);
+const KEPT_ENTRIES = 5;
+
+export function rememberChecked(rootDir: string, env: string, entry: CheckedEntry): void {
+  const cache = (readJsonOrUndefined(cacheFile(rootDir)) as Record<string, unknown> | undefined) ?? {};
+  cache[env] = [entry, ...checkedEntries(rootDir, env).filter((e) => e.key !== entry.key)].slice(
+    0,
+    KEPT_ENTRIES,
+  );
   writeJsonAtomic(cacheFile(rootDir), cache);
 }
 

@@ -1,81 +1,97 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { InputRead } from '../discovery/read-log';
 
 /** Bump when what the hash covers changes: older state files then count as stale. */
-const HASH_FORMAT = 'inputs-v1';
-
-/** Folders under amplify/backend that hold no input of the policy (code, dependencies, build output). */
-const SKIPPED = new Set([
-  'node_modules',
-  'src',
-  'dist',
-  'lib',
-  '.temp',
-  'types',
-  'mock-data',
-  'resolvers',
-  'pipelineFunctions',
-]);
-const INPUT_FILE = /\.(json|ya?ml|template)$/i;
-/** Rewritten on every push with timestamps; what the policy needs from it also sits in team-provider-info.json. */
-const VOLATILE = new Set(['amplify-meta.json']);
+const HASH_FORMAT = 'inputs-v2';
 
 /**
- * A hash of everything the policy is computed from: the backend's configuration and templates,
- * the env's deployment record, the overrides (amplify/least-privilege/overrides.json), the
- * project name, the env, the options that change the policy, and the version of this package and its data. Only node:fs and node:crypto: it runs on the
- * pre-push path.
+ * A hash of exactly what the engine read to compute the policy (`GenerateResult.inputs`, kept
+ * in the env's state file): each file's content or absence, each folder listing, each path's
+ * existence, each JSON part; plus the env, the options that change the policy, and the
+ * version of this package and its data. Only node:fs and node:crypto: it runs on the
+ * pre-push path, over the list recorded in the state, without the engine.
  */
 export function inputsHash(
   rootDir: string,
   env: string,
   options: readonly string[],
   packageVersion: string,
+  inputs: readonly InputRead[],
 ): string {
   const hash = crypto.createHash('sha256');
   hash.update(`${HASH_FORMAT}\n${packageVersion}\n${env}\n${options.join(',')}\n`);
-  for (const relative of [
-    'amplify/team-provider-info.json',
-    'amplify/.config/project-config.json',
-    'amplify/least-privilege/overrides.json',
-  ])
-    addFile(hash, rootDir, relative);
-  for (const relative of backendFiles(rootDir)) addFile(hash, rootDir, relative);
+  for (const input of inputs) {
+    const file = path.join(rootDir, input.path);
+    hash.update(`${input.kind} ${input.path}${input.kind === 'json' ? ` ${input.key}` : ''}\n`);
+    if (input.kind === 'json') hash.update(jsonPart(file, input.key));
+    else if (input.kind === 'file') hash.update(fileContent(file));
+    else if (input.kind === 'exists') hash.update(pathKind(file));
+    else hash.update(listing(file));
+    hash.update('\n');
+  }
   return hash.digest('hex');
 }
 
-function addFile(hash: crypto.Hash, rootDir: string, relative: string): void {
-  hash.update(`${relative}\n`);
+const failure = (err: unknown): string => {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR' ? '(absent)' : `(unreadable: ${code ?? 'error'})`;
+};
+
+function fileContent(file: string): Buffer | string {
   try {
-    hash.update(fs.readFileSync(path.join(rootDir, relative)));
-  } catch {
-    hash.update('(absent)');
+    return fs.readFileSync(file);
+  } catch (err) {
+    return failure(err);
   }
-  hash.update('\n');
 }
 
-function backendFiles(rootDir: string): string[] {
-  const files: string[] = [];
-  const walk = (dir: string, relative: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const childRelative = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name) && !entry.name.startsWith('.'))
-          walk(path.join(dir, entry.name), childRelative);
-      } else if (entry.isFile() && INPUT_FILE.test(entry.name) && !VOLATILE.has(entry.name)) {
-        files.push(childRelative);
-      }
-    }
-  };
-  walk(path.join(rootDir, 'amplify', 'backend'), 'amplify/backend');
-  return files.sort();
+function pathKind(file: string): string {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isDirectory() ? '(folder)' : stat.isFile() ? '(file)' : '(other)';
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+const ENTRY_TYPES: ReadonlyArray<[keyof fs.Dirent, string]> = [
+  ['isFile', 'f'],
+  ['isDirectory', 'd'],
+  ['isSymbolicLink', 'l'],
+];
+
+function listing(dir: string): string {
+  try {
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .map((entry) => {
+        const type = ENTRY_TYPES.find(([test]) => (entry[test] as () => boolean).call(entry))?.[1] ?? 'o';
+        return `${entry.name}\t${type}`;
+      })
+      .sort()
+      .join('\n');
+  } catch (err) {
+    return failure(err);
+  }
+}
+
+function jsonPart(file: string, key: string): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    return failure(err);
+  }
+  try {
+    const value = (
+      JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>
+    )?.[key];
+    return value === undefined ? '(no key)' : JSON.stringify(value);
+  } catch {
+    return `(not JSON) ${text}`;
+  }
 }
 
 /**
@@ -84,7 +100,11 @@ function backendFiles(rootDir: string): string[] {
  */
 export function policyFilesHash(rootDir: string, files: readonly string[]): string {
   const hash = crypto.createHash('sha256');
-  for (const relative of files) addFile(hash, rootDir, relative);
+  for (const relative of files) {
+    hash.update(`${relative}\n`);
+    hash.update(fileContent(path.join(rootDir, relative)));
+    hash.update('\n');
+  }
   return hash.digest('hex');
 }
 

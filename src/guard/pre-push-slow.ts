@@ -4,7 +4,8 @@ import { writeOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
 import { checkProject, formatMissing, type CheckOutcome } from './check-project';
 import { rememberChecked, type GuardConfig } from './guard-files';
-import type { GuardIo, SlowCheckRequest } from './pre-push';
+import { checkKey } from './inputs-hash';
+import { unusableGuardFile, type GuardIo, type SlowCheckRequest } from './pre-push';
 
 const FIX =
   'amplify least-privilege generate --attach (or generate, then update the policy in IAM), then push again.';
@@ -21,7 +22,13 @@ export async function slowCheck(
   commandEnv: CommandEnv,
 ): Promise<void> {
   const { rootDir, env, config, yes } = request;
-  let outcome = await checkProject({ projectDir: rootDir, envName: env }, request.inputsHash);
+  let outcome: CheckOutcome;
+  try {
+    outcome = await checkProject({ projectDir: rootDir, envName: env });
+  } catch (err) {
+    unusableGuardFile(err, config, io);
+    return;
+  }
   if (outcome.status === 'covered' && config.verify)
     outcome = await loadVerify().withIamVerdict(outcome, commandEnv);
   if (outcome.status === 'no-policy') {
@@ -29,7 +36,10 @@ export async function slowCheck(
     return;
   }
   if (outcome.status === 'covered') {
-    rememberChecked(rootDir, env, request.checkKey);
+    rememberChecked(rootDir, env, {
+      key: checkKey(outcome.inputsHash, request.policiesHash),
+      inputs: outcome.result.inputs,
+    });
     io.say(
       `least-privilege: the policy for env ${env} covers this push${outcome.stale ? ' (the project changed since it was generated: regenerate to keep it tight)' : ''}.`,
     );

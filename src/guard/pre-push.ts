@@ -6,13 +6,17 @@
  */
 import * as path from 'node:path';
 import { findProjectRoot } from '../discovery/find-project-root';
+import type { InputRead } from '../discovery/read-log';
+import { LeastPrivilegeError } from '../errors';
 import { packageVersion } from '../package-info';
 import {
-  checkedHashes,
+  checkedEntries,
+  GuardFileError,
   readGuardConfig,
   readGuardState,
   readJsonOrUndefined,
   type GuardConfig,
+  type GuardState,
 } from './guard-files';
 import { checkKey, inputsHash, policyFilesHash } from './inputs-hash';
 
@@ -34,15 +38,20 @@ export interface SlowCheckRequest {
   readonly env: string;
   readonly config: GuardConfig;
   readonly yes: boolean;
-  /** The hash of the project's inputs now, made with the state's options. */
-  readonly inputsHash: string;
-  /** The inputs and policy files now: what this machine remembers once they are found covered. */
-  readonly checkKey: string;
+  /** The hash of the policy files now: with the check's inputs hash, what this machine remembers once covered. */
+  readonly policiesHash: string;
 }
 
 /** What the fast path decided; `slow` hands over to the full check. */
 export type FastOutcome = { readonly kind: 'done' } | SlowCheckRequest;
 
+/**
+ * Done when the env's policy was generated from exactly what the project holds now (the
+ * inputs the engine read, as the state lists them, hash to the state's hash) or this machine
+ * already found this project covered by these policy files; else the full check runs. A
+ * broken config.json stops the push (it may have said block); so does an unusable state file
+ * in mode block.
+ */
 export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
   const rootDir = findProjectRoot(request.cwd);
   if (!rootDir) {
@@ -50,10 +59,16 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
     return { kind: 'done' };
   }
   const { config, problem } = readGuardConfig(rootDir);
-  if (problem) io.say(`least-privilege: ${problem}`);
+  if (problem) throw brokenConfigError(problem);
   if (config.mode === 'off') return { kind: 'done' };
   const env = localEnv(rootDir);
-  const state = readGuardState(rootDir, env);
+  let state: GuardState | undefined;
+  try {
+    state = readGuardState(rootDir, env);
+  } catch (err) {
+    unusableGuardFile(err, config, io);
+    return { kind: 'done' };
+  }
   if (!state) {
     io.say(
       `least-privilege: no policy generated for env ${env} yet, so this push is not checked. ` +
@@ -61,18 +76,63 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
     );
     return { kind: 'done' };
   }
-  const hash = inputsHash(rootDir, env, state.hashOptions, packageVersion());
   const policies = policyFilesHash(
     rootDir,
     state.policies.map((p) => p.file),
   );
-  const key = checkKey(hash, policies);
-  const unchanged =
-    hash === state.inputsHash && (state.policiesHash === undefined || state.policiesHash === policies);
-  const known = unchanged || checkedHashes(rootDir, env).includes(key);
-  return known && !config.verify
+  const known =
+    !config.verify &&
+    (generatedFromThis(rootDir, env, state, policies) || checkedHere(rootDir, env, state, policies));
+  return known
     ? { kind: 'done' }
-    : { kind: 'slow', rootDir, env, config, yes: request.yes, inputsHash: hash, checkKey: key };
+    : { kind: 'slow', rootDir, env, config, yes: request.yes, policiesHash: policies };
+}
+
+/** The state's policy files are as written and its inputs hash as they did then. */
+function generatedFromThis(rootDir: string, env: string, state: GuardState, policies: string): boolean {
+  if (!state.inputs || (state.policiesHash !== undefined && state.policiesHash !== policies)) return false;
+  return inputsHash(rootDir, env, state.hashOptions, packageVersion(), state.inputs) === state.inputsHash;
+}
+
+/** A check on this machine found what the project holds now covered by these policy files. */
+function checkedHere(rootDir: string, env: string, state: GuardState, policies: string): boolean {
+  const hashes = new Map<string, string>();
+  const hashOf = (inputs: readonly InputRead[]): string => {
+    const id = JSON.stringify(inputs);
+    let hash = hashes.get(id);
+    if (hash === undefined) {
+      hash = inputsHash(rootDir, env, state.hashOptions, packageVersion(), inputs);
+      hashes.set(id, hash);
+    }
+    return hash;
+  };
+  return checkedEntries(rootDir, env).some((entry) => entry.key === checkKey(hashOf(entry.inputs), policies));
+}
+
+function brokenConfigError(problem: string): LeastPrivilegeError {
+  return new LeastPrivilegeError(
+    'blocked',
+    `Push stopped by the least-privilege guard: ${problem}. It cannot tell which mode it is in (it may be block).`,
+    'Fix amplify/least-privilege/config.json (for example {"mode": "block", "verify": false}) or write it again with `amplify least-privilege configure --mode MODE`, then push again.',
+  );
+}
+
+/**
+ * A state or policy file that exists but cannot be used: in mode block the push stops (the
+ * guard cannot confirm the policy covers it); otherwise a warning, and the push goes on.
+ * Anything else is thrown on.
+ */
+export function unusableGuardFile(err: unknown, config: GuardConfig, io: GuardIo): void {
+  if (!(err instanceof GuardFileError)) throw err;
+  if (config.mode === 'block')
+    throw new LeastPrivilegeError(
+      'blocked',
+      `Push stopped by the least-privilege guard (mode block): ${err.message}`,
+      err.resolution,
+    );
+  io.say(
+    `least-privilege: warning (mode ${config.mode}, the push goes on): ${err.message} ${err.resolution}`,
+  );
 }
 
 /** The checked-out env (amplify/.config/local-env-info.json), as the CLI pushes it. */

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CfnResource, Inventory, InventoryResource, ProjectContext } from '../model';
 import { deploymentNames, type DeploymentNames } from '../discovery/deployment-names';
-import { asRecord, readJsonIfExists } from '../discovery/read-files';
+import { asRecord, pathExists, readJsonIfExists } from '../discovery/read-files';
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
 import { extractCfnResources, physicalNames, propertyPaths, type TemplateScope } from './cfn-resources';
@@ -281,7 +280,7 @@ function withDeployedProperties(
 
 /** An override.ts (amplify override) next to the resource, or beside the root stack. */
 function hasOverride(entry: BackendEntry, { context }: BuildScope): boolean {
-  return fs.existsSync(path.join(context.rootDir, 'amplify', 'backend', resourceDir(entry), 'override.ts'));
+  return pathExists(path.join(context.rootDir, 'amplify', 'backend', resourceDir(entry), 'override.ts'));
 }
 
 /** A resource's folder under amplify/backend (the root stack's is awscloudformation). */

@@ -1,8 +1,7 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ProjectContext } from '../model';
 import { readGuardConfig } from '../guard/guard-files';
-import { asRecord, readJsonIfExists } from '../discovery/read-files';
+import { asRecord, pathExists, readJsonIfExists } from '../discovery/read-files';
 import type { BackendEntry } from './backend-entries';
 import type { TemplateFile } from './template-files';
 
@@ -29,9 +28,7 @@ export function detectFeatures(
     features.push('authSocialProviders');
   }
   if (
-    ['.graphqlconfig.yml', '.graphqlconfig.yaml'].some((file) =>
-      fs.existsSync(path.join(context.rootDir, file)),
-    )
+    ['.graphqlconfig.yml', '.graphqlconfig.yaml'].some((file) => pathExists(path.join(context.rootDir, file)))
   ) {
     features.push('codegen');
   }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { noteRead } from '../discovery/read-log';
 import { projectError } from '../errors';
 import { parseTemplate, type CfnTemplate } from './parse-template';
 
@@ -53,6 +54,7 @@ export function readResourceTemplates(resourceDir: string, rootDir: string): Tem
 /** Templates directly in a category folder (`api/APIGatewayAuthStack.json`), not in resource folders. */
 export function readCategoryLevelTemplates(categoryDir: string, rootDir: string): TemplateFile[] {
   if (!isDirectory(categoryDir)) return [];
+  noteRead('dir', categoryDir);
   return fs
     .readdirSync(categoryDir, { withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -61,6 +63,7 @@ export function readCategoryLevelTemplates(categoryDir: string, rootDir: string)
 
 function readTemplatesUnder(dir: string, rootDir: string, skip: Set<string> = new Set()): TemplateFile[] {
   if (!isDirectory(dir)) return [];
+  noteRead('dir', dir);
   const found: TemplateFile[] = [];
   const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
@@ -78,8 +81,9 @@ function readTemplatesUnder(dir: string, rootDir: string, skip: Set<string> = ne
 
 function readTemplateFile(file: string, rootDir: string): TemplateFile[] {
   const name = path.basename(file);
-  if (!TEMPLATE_FILE.test(name) || NOT_TEMPLATES.has(name) || fs.statSync(file).size > MAX_TEMPLATE_BYTES)
-    return [];
+  if (!TEMPLATE_FILE.test(name) || NOT_TEMPLATES.has(name)) return [];
+  noteRead('file', file);
+  if (fs.statSync(file).size > MAX_TEMPLATE_BYTES) return [];
   const relative = path.relative(rootDir, file).split(path.sep).join('/');
   const text = fs.readFileSync(file, 'utf8');
   let parsed;
@@ -102,6 +106,7 @@ function readTemplateFile(file: string, rootDir: string): TemplateFile[] {
 }
 
 function isDirectory(dir: string): boolean {
+  noteRead('exists', dir);
   try {
     return fs.statSync(dir).isDirectory();
   } catch {

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_PHASES, type ConditionBlock, type Phase } from '../model';
 import { projectError } from '../errors';
+import { noteRead } from '../discovery/read-log';
 
 export const OVERRIDES_FILE = 'amplify/least-privilege/overrides.json';
 export const OVERRIDES_VERSION = 1;
@@ -74,6 +75,7 @@ const ARN = /^arn:[a-z-]*\*?:[a-z0-9-*]*:[a-z0-9-*]*:(\d{12}|\*|):.+$/;
 export function readOverrides(rootDir: string): Overrides {
   const file = path.join(rootDir, OVERRIDES_FILE);
   let text: string;
+  noteRead('file', file);
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {

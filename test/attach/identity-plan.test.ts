@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { explicitTarget, readCallerArn } from '../../src/attach/identity';
-import { planChanges, type ExistingPolicy } from '../../src/attach/plan';
+import { lineDiff } from '../../src/attach/describe';
+import { documentHash, planChanges, type ExistingPolicy } from '../../src/attach/plan';
 import { LeastPrivilegeError } from '../../src/errors';
 import type { NamedPolicy } from '../../src/model';
 import { renderDocument } from '../../src/policy/render';
@@ -16,8 +17,11 @@ const existing = (p: NamedPolicy, extra: Partial<ExistingPolicy> = {}): Existing
   document: renderDocument(p.document),
   versions: [{ id: 'v1', isDefault: true, created: '2026-01-01' }],
   attached: true,
+  ownerTag: 'p/dev',
+  attachmentCount: 1,
   ...extra,
 });
+const ownership = { tag: 'p/dev', force: false };
 const target = { kind: 'user' as const, name: 'dev' };
 
 describe('attach: identity', () => {
@@ -51,12 +55,16 @@ describe('attach: identity', () => {
 describe('attach: plan', () => {
   const base = 'amplify-p-dev-least-privilege';
   it('plans nothing when every policy is current and attached', () => {
-    const plan = planChanges([policy(base)], {
-      target,
-      ours: [existing(policy(base))],
-      attachedCount: 1,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base)],
+      {
+        target,
+        ours: [existing(policy(base))],
+        attachedCount: 1,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     assert.deepEqual(plan.steps, []);
     assert.deepEqual(plan.unchanged, [base]);
   });
@@ -72,7 +80,7 @@ describe('attach: plan', () => {
         ],
       }),
     ];
-    const plan = planChanges(desired, { target, ours, attachedCount: 4, attachedQuota: 10 });
+    const plan = planChanges(desired, { target, ours, attachedCount: 4, attachedQuota: 10 }, ownership);
     assert.deepEqual(
       plan.steps.map((s) => `${s.kind} ${s.name}`),
       [
@@ -94,12 +102,16 @@ describe('attach: plan', () => {
       isDefault: i === 1,
       created,
     }));
-    const plan = planChanges([policy(base, 'x:Y')], {
-      target,
-      ours: [existing(policy(base), { versions })],
-      attachedCount: 1,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base, 'x:Y')],
+      {
+        target,
+        ours: [existing(policy(base), { versions })],
+        attachedCount: 1,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     const removal = plan.steps[0];
     assert.equal(
       removal.kind === 'delete-version' && removal.versionId,
@@ -110,15 +122,77 @@ describe('attach: plan', () => {
   });
 
   it('attaches an existing but detached policy without a new version (the repair after a half-finished run)', () => {
-    const plan = planChanges([policy(base)], {
-      target,
-      ours: [existing(policy(base), { attached: false })],
-      attachedCount: 0,
-      attachedQuota: 10,
-    });
+    const plan = planChanges(
+      [policy(base)],
+      {
+        target,
+        ours: [existing(policy(base), { attached: false })],
+        attachedCount: 0,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
     assert.deepEqual(
       plan.steps.map((s) => s.kind),
       ['attach'],
     );
+  });
+
+  it('a policy without our tag, or changed in IAM since we wrote it, is a conflict: left out unless --force', () => {
+    const theirs = existing(policy(base, 'x:Y'), { ownerTag: undefined, attachmentCount: 3 });
+    const plan = planChanges(
+      [policy(base)],
+      { target, ours: [theirs], attachedCount: 1, attachedQuota: 10 },
+      ownership,
+    );
+    assert.deepEqual(plan.steps, []);
+    assert.deepEqual(
+      plan.conflicts.map((c) => [c.name, c.reason, c.attachedElsewhere, c.takenOver]),
+      [[base, 'not-ours', 2, false]],
+    );
+    const forced = planChanges(
+      [policy(base)],
+      { target, ours: [theirs], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, force: true },
+    );
+    assert.deepEqual(
+      forced.steps.map((s) => s.kind),
+      ['tag', 'new-version'],
+    );
+
+    const ours = existing(policy(base, 'x:Y'));
+    const written = { [ours.arn]: documentHash(renderDocument(policy(base, 'a:B').document)) };
+    const edited = planChanges(
+      [policy(base)],
+      { target, ours: [ours], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, written },
+    );
+    assert.deepEqual(
+      edited.conflicts.map((c) => c.reason),
+      ['changed-in-iam'],
+    );
+    const asWritten = planChanges(
+      [policy(base)],
+      { target, ours: [ours], attachedCount: 1, attachedQuota: 10 },
+      { ...ownership, written: { [ours.arn]: documentHash(ours.document) } },
+    );
+    assert.deepEqual(asWritten.conflicts, []);
+    assert.deepEqual(
+      asWritten.steps.map((s) => s.kind),
+      ['new-version'],
+    );
+
+    const surplus = existing(policy(`${base}-2`), { ownerTag: 'other/dev' });
+    const shrink = planChanges(
+      [policy(base)],
+      { target, ours: [existing(policy(base)), surplus], attachedCount: 2, attachedQuota: 10 },
+      ownership,
+    );
+    assert.deepEqual(shrink.steps, [], 'a surplus policy that is not ours is neither detached nor deleted');
+    assert.equal(shrink.conflicts[0].desired, undefined);
+  });
+
+  it('the diff lists the lines each side has alone', () => {
+    assert.deepEqual(lineDiff(['a', 'b', 'c'], ['a', 'x', 'c', 'd']), ['- b', '+ x', '+ d']);
   });
 });

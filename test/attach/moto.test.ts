@@ -1,9 +1,15 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   AttachUserPolicyCommand,
   CreatePolicyCommand,
   CreatePolicyVersionCommand,
+  IAMClient,
+  ListAttachedUserPoliciesCommand,
+  ListPolicyTagsCommand,
 } from '@aws-sdk/client-iam';
+import { mockClient } from 'aws-sdk-client-mock';
 import { runAttach } from '../../src/attach/run-attach';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import type { CommandIo } from '../../src/invocation';
@@ -107,8 +113,12 @@ describe('attach against a local IAM (moto)', function () {
   it('a shrinking split detaches and deletes only our surplus; foreign policies stay', async () => {
     const user = await createUser(moto.endpoint);
     const foreign = await attachForeignPolicy(user.iam, user.name, 'team-readonly');
-    // An earlier run with three documents, and another env of the same project.
-    for (const name of [`${BASE}-2`, `${BASE}-3`, 'amplify-lp-prod-least-privilege']) {
+    // An earlier run with three documents, and another env of the same project (each tagged as its own).
+    for (const [name, tag] of [
+      [`${BASE}-2`, 'lp/dev'],
+      [`${BASE}-3`, 'lp/dev'],
+      ['amplify-lp-prod-least-privilege', 'lp/prod'],
+    ]) {
       const created = await user.iam.send(
         new CreatePolicyCommand({
           PolicyName: name,
@@ -117,6 +127,7 @@ describe('attach against a local IAM (moto)', function () {
             Version: '2012-10-17',
             Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::x' }],
           }),
+          Tags: [{ Key: 'amplify-least-privilege', Value: tag }],
         }),
       );
       await user.iam.send(
@@ -157,6 +168,137 @@ describe('attach against a local IAM (moto)', function () {
     );
     assert.equal(declined, 1);
     assert.deepEqual(await ourPolicies(user.iam), []);
+  });
+
+  it('a policy at our path and name without our tag is left untouched without --force; the plan shows the diff', async () => {
+    const user = await createUser(moto.endpoint);
+    const other = await createUser(moto.endpoint);
+    // Someone else's policy at exactly our path and name, attached to another user.
+    const foreignDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::their-bucket' }],
+    };
+    const arn =
+      (
+        await user.iam.send(
+          new CreatePolicyCommand({
+            PolicyName: BASE,
+            Path: '/amplify-least-privilege/',
+            PolicyDocument: JSON.stringify(foreignDocument),
+          }),
+        )
+      ).Policy?.Arn ?? '';
+    await user.iam.send(new AttachUserPolicyCommand({ UserName: other.name, PolicyArn: arn }));
+    const result = await generate(functionResource('a'));
+    const out = io();
+    await assert.rejects(attachAs(user, result, out), (err: unknown) =>
+      /not this project's to change.*Nothing was changed/.test((err as Error).message),
+    );
+    const plan = out.text();
+    assert.match(plan, /NOT CHANGED without --force: amplify-lp-dev-least-privilege/);
+    assert.match(
+      plan,
+      /no amplify-least-privilege tag, so another project or a person made it; attached to 1 other/,
+    );
+    assert.match(plan, /- +"Resource": "arn:aws:s3:::their-bucket"/, 'the diff shows what it holds now');
+    assert.match(plan, /\+ +"amplify:GetApp",/, 'and what ours adds');
+    const [untouched] = await ourPolicies(user.iam);
+    assert.deepEqual(untouched.versions, ['v1']);
+    assert.deepEqual(untouched.document, foreignDocument);
+    assert.deepEqual(await attachedNames(user.iam, user.name), [], 'not attached to the caller either');
+    assert.deepEqual(await attachedNames(user.iam, other.name), [BASE]);
+
+    // --force takes it over: a new default version with our document, our tag, attached to the caller.
+    const forced = io();
+    assert.equal(
+      await runAttach(
+        result,
+        { yes: true, dryRun: false, force: true },
+        { iam: user.iam, sts: user.sts, io: forced, confirm: async () => false },
+      ),
+      0,
+    );
+    assert.match(forced.text(), /TAKEN OVER \(--force\): amplify-lp-dev-least-privilege/);
+    const [taken] = await ourPolicies(user.iam);
+    assert.deepEqual(taken.versions, ['v1', 'v2']);
+    assert.ok(JSON.stringify(taken.document).includes('function:a-dev'));
+    const tags = (await user.iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags ?? [];
+    assert.deepEqual(tags, [{ Key: 'amplify-least-privilege', Value: 'lp/dev' }]);
+    assert.deepEqual(await attachedNames(user.iam, user.name), [BASE]);
+    // Ours now: the next run changes it without --force.
+    assert.equal(await attachAs(user, await generate(functionResource('b'))), 0);
+  });
+
+  it('a policy changed in IAM since attach wrote it is detected (the state records what was written)', async () => {
+    const user = await createUser(moto.endpoint);
+    const project = writeCraftedProject({ resources: functionResource('a') });
+    const env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: user.keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: user.keys.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    };
+    const first = runBin(['attach', '--project-dir', project, '--yes'], undefined, env);
+    assert.equal(first.status, 0, first.stderr);
+    const state = JSON.parse(
+      fs.readFileSync(path.join(project, 'amplify/least-privilege/state-dev.json'), 'utf8'),
+    );
+    const [policy] = await ourPolicies(user.iam);
+    assert.ok(state.iamDocuments[policy.arn], 'the state records the hash of what attach wrote');
+    // Someone edits the policy in the console: a new default version.
+    await user.iam.send(
+      new CreatePolicyVersionCommand({
+        PolicyArn: policy.arn,
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'lambda:*', Resource: '*' }],
+        }),
+        SetAsDefault: true,
+      }),
+    );
+    // The project changes; attach would add a version over the hand edit.
+    const changed = writeCraftedProject({
+      resources: { ...functionResource('a'), ...functionResource('b') },
+    });
+    fs.cpSync(path.join(changed, 'amplify/backend'), path.join(project, 'amplify/backend'), {
+      recursive: true,
+    });
+    const refused = runBin(['attach', '--project-dir', project, '--yes'], undefined, env);
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /NOT CHANGED without --force: amplify-lp-dev-least-privilege/);
+    assert.match(refused.stderr, /changed in IAM since attach last wrote it/);
+    assert.match(refused.stderr, /- +"Action": "lambda:\*"/);
+    assert.deepEqual((await ourPolicies(user.iam))[0].versions, ['v1', 'v2'], 'nothing changed');
+    const forced = runBin(['attach', '--project-dir', project, '--yes', '--force'], undefined, env);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.ok(JSON.stringify((await ourPolicies(user.iam))[0].document).includes('function:b-dev'));
+  });
+
+  it('AccessDenied prints the bootstrap policy with the real partition and account', async () => {
+    const user = await createUser(moto.endpoint);
+    const result = await generate(functionResource('a'));
+    const iam = new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: user.keys });
+    mockClient(iam)
+      .on(ListAttachedUserPoliciesCommand)
+      .rejects(
+        Object.assign(new Error('User: x is not authorized to perform: iam:ListAttachedUserPolicies'), {
+          name: 'AccessDenied',
+        }),
+      );
+    await assert.rejects(
+      runAttach(
+        result,
+        { yes: true, dryRun: false },
+        { iam, sts: user.sts, io: io(), confirm: async () => false },
+      ),
+      (err: unknown) => {
+        const resolution = (err as { resolution: string }).resolution;
+        return (
+          resolution.includes('"arn:aws:iam::123456789012:policy/amplify-least-privilege/*"') &&
+          !resolution.includes('ACCOUNT_ID')
+        );
+      },
+    );
   });
 
   it('the standalone bin attaches with the default credential chain and AWS_ENDPOINT_URL', async () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { runBin } from '../support/run-bin';
@@ -124,5 +125,70 @@ describe('command: configure and the command hooks', function () {
     });
     assert.equal(cannotRun.status, 0);
     assert.match(cannotRun.stderr, /the check could not run/);
+  });
+
+  describe('the hooks tell "missing permissions" (exit 1 in block) from "could not check" (exit 0)', () => {
+    /** A project with the hooks, in mode `mode`, and a fake npx first on PATH that does `script`. */
+    function withFakeNpx(
+      mode: string,
+      script: string,
+    ): { run: () => ReturnType<typeof spawnSync>; project: string } {
+      const project = copyToTemp(LPDEMO);
+      runBin(['generate', '--project-dir', project]);
+      runBin(['configure', '--hooks', '--mode', mode, '--project-dir', project]);
+      const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-npx-'));
+      fs.writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+      const run = () =>
+        spawnSync(process.execPath, ['amplify/hooks/pre-push.js'], {
+          cwd: project,
+          encoding: 'utf8',
+          env: { PATH: `${bin}:${process.env.PATH}` },
+          input: '{}',
+        });
+      return { run, project };
+    }
+    const FETCH_FAILS =
+      'echo "npm error code E404" >&2; echo "npm error 404 Not Found - GET https://registry.npmjs.org/amplify-least-privilege" >&2; exit 1';
+    const REPORTS_MISSING = `echo '${JSON.stringify({ status: 'missing', env: 'dev', stale: false, missing: [{ action: 'lambda:CreateFunction', resource: 'arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev', neededBy: ['function/lpfn: AWS::Lambda::Function create handler'] }], policyFiles: [] })}'; exit 1`;
+
+    it('npx failing to fetch the package is "could not check": block mode lets the command go on', () => {
+      const { run } = withFakeNpx('block', FETCH_FAILS);
+      const result = run();
+      assert.equal(result.status, 0, String(result.stderr));
+      assert.match(String(result.stderr), /the check could not run \(exit 1, no verdict\); going on/);
+    });
+
+    it('a check that reports missing permissions stops the command in block mode only', () => {
+      const blocked = withFakeNpx('block', REPORTS_MISSING);
+      const result = blocked.run();
+      assert.equal(result.status, 1);
+      assert.match(
+        String(result.stderr),
+        /lambda:CreateFunction on arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev {2}\(needed by function\/lpfn/,
+      );
+      assert.match(String(result.stderr), /stopped \(mode block\)/);
+      const warned = withFakeNpx('warn', REPORTS_MISSING).run();
+      assert.equal(warned.status, 0);
+      assert.match(String(warned.stderr), /going on \(mode warn\)/);
+    });
+
+    it('the real check through the fake npx (the bin, as npx would run it): covered goes on, an invalid policy file stops in block', () => {
+      const cli = path.join(REPO_ROOT, 'lib', 'src', 'cli.js');
+      const { run, project } = withFakeNpx('block', `shift 2; exec "${process.execPath}" "${cli}" "$@"`);
+      const covered = run();
+      assert.equal(covered.status, 0, String(covered.stderr));
+      fs.writeFileSync(path.join(project, POLICY), '{ not json');
+      const result = run();
+      assert.equal(result.status, 1);
+      assert.match(String(result.stderr), /amplify-lpdemo-dev-least-privilege\.json is not valid JSON/);
+    });
+
+    it('a broken config.json stops the command (it may have said block)', () => {
+      const { run, project } = withFakeNpx('warn', FETCH_FAILS);
+      fs.writeFileSync(path.join(project, 'amplify/least-privilege/config.json'), '{"mode": "block",');
+      const result = run();
+      assert.equal(result.status, 1);
+      assert.match(String(result.stderr), /config\.json: it is not valid JSON/);
+    });
   });
 });

@@ -29,15 +29,16 @@ interface Generated {
 
 async function generated(name: string): Promise<Generated> {
   const project = copyToTemp(path.join(CORPUS_DIR ?? '', name));
-  const result = await generatePolicies({ projectDir: project });
-  await writeOutputs(result, { projectDir: project });
-  const env = result.context.envName ?? 'default';
+  const env = (await generatePolicies({ projectDir: project })).context.envName ?? 'default';
   // The CLI keeps the checked-out env there; a clone has none until `amplify env checkout`.
+  // Written before the policy: the engine reads it, so writing it later makes the project changed.
   const localEnv = path.join(project, 'amplify/.config/local-env-info.json');
   if (!fs.existsSync(localEnv)) {
     fs.mkdirSync(path.dirname(localEnv), { recursive: true });
     fs.writeFileSync(localEnv, JSON.stringify({ envName: env }));
   }
+  const result = await generatePolicies({ projectDir: project });
+  await writeOutputs(result, { projectDir: project });
   const candidates = [
     ...new Set(
       result.requirements

@@ -2,12 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SimulatePrincipalPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetRoleCommand, SimulatePrincipalPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LeastPrivilegeError } from '../../src/errors';
 import { writeGuardConfig, type GuardMode } from '../../src/guard/guard-files';
 import { slowCheck } from '../../src/guard/pre-push-slow';
+import { checkProject } from '../../src/guard/check-project';
+import { withIamVerdict } from '../../src/guard/verify';
 import { CORPUS_DIR, copyToTemp, REPO_ROOT } from '../support/paths';
 import { prePush, slowRequest } from '../support/pre-push';
 import { runBin } from '../support/run-bin';
@@ -229,5 +231,84 @@ describe('pre-push guard: verify (SimulatePrincipalPolicy, mocked on client inst
     } finally {
       await moto.stop();
     }
+  });
+
+  it('verify works for an IAM Identity Center session: the role ARN with its path comes from iam:GetRole', async () => {
+    const project = generated(LPDEMO, 'block', true);
+    const iam = new IAMClient({ region: 'us-east-1' });
+    const sts = new STSClient({ region: 'us-east-1' });
+    const role = 'AWSReservedSSO_AmplifyDevs_0123456789abcdef';
+    const realArn = `arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/${role}`;
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: `arn:aws:sts::123456789012:assumed-role/${role}/alice@example.com` });
+    const sources: string[] = [];
+    const mock = mockClient(iam);
+    mock.on(GetRoleCommand, { RoleName: role }).resolves({
+      Role: { RoleName: role, Arn: realArn, Path: '/', RoleId: 'AROA', CreateDate: new Date() },
+    });
+    mock
+      .on(SimulatePrincipalPolicyCommand)
+      .callsFake((input: { ActionNames: string[]; PolicySourceArn: string }) => {
+        sources.push(input.PolicySourceArn);
+        if (input.PolicySourceArn !== realArn)
+          throw Object.assign(new Error(`The role with name ${role} cannot be found.`), {
+            name: 'NoSuchEntity',
+          });
+        return {
+          EvaluationResults: input.ActionNames.map((a) => ({ EvalActionName: a, EvalDecision: 'allowed' })),
+        };
+      });
+    const out = io();
+    await slowCheck(slowRequest(project, false), out, {
+      io: { out: () => undefined, err: () => undefined },
+      cwd: project,
+      awsClients: { iam, sts },
+    });
+    assert.match(out.said(), /covers this push/);
+    assert.equal(
+      sources[0],
+      `arn:aws:iam::123456789012:role/${role}`,
+      'first the path-less ARN the session shows',
+    );
+    assert.ok(sources.slice(1).every((arn) => arn === realArn) && sources.length > 1, 'then the real one');
+  });
+
+  it('verify for a role session that may not simulate itself says exactly what to grant', async () => {
+    const project = generated(LPDEMO, 'block', true);
+    const iam = new IAMClient({ region: 'us-east-1' });
+    const sts = new STSClient({ region: 'us-east-1' });
+    mockClient(sts)
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:sts::123456789012:assumed-role/ci-deployer/run-1' });
+    mockClient(iam)
+      .on(SimulatePrincipalPolicyCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform: iam:SimulatePrincipalPolicy'), {
+          name: 'AccessDenied',
+        }),
+      );
+    const outcome = await checkProject({ projectDir: project });
+    await assert.rejects(
+      withIamVerdict(outcome, {
+        io: { out: () => undefined, err: () => undefined },
+        cwd: project,
+        awsClients: { iam, sts },
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof LeastPrivilegeError);
+        const statement = JSON.parse(err.message.slice(err.message.indexOf('{')));
+        assert.deepEqual(statement, {
+          Effect: 'Allow',
+          Action: ['iam:GetRole', 'iam:SimulatePrincipalPolicy'],
+          Resource: [
+            'arn:aws:iam::123456789012:role/ci-deployer',
+            'arn:aws:iam::123456789012:role/*/ci-deployer',
+          ],
+        });
+        assert.match(err.resolution, /Add it to the role ci-deployer/);
+        return true;
+      },
+    );
   });
 });
