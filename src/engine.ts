@@ -1,4 +1,11 @@
-import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
+import {
+  DEFAULT_PHASES,
+  type Inventory,
+  type NamedPolicy,
+  type Phase,
+  type ProjectContext,
+  type UnknownType,
+} from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { readProjectContext } from './discovery/project-context';
@@ -47,6 +54,11 @@ export interface GenerateResult {
   /** Problems with the documents themselves (a bug in the data or the engine when not empty). */
   readonly findings: readonly Finding[];
   readonly warnings: readonly string[];
+  /**
+   * Resource types neither the CloudFormation registry nor the curated data knows: the policy
+   * grants nothing for them (a warning in generate and check, an error in the guard's mode block).
+   */
+  readonly unknownTypes: readonly UnknownType[];
   readonly iam: IamReference;
 }
 
@@ -104,6 +116,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       iam,
     ),
     warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
+    unknownTypes: collected.unknownTypes,
     iam,
   };
 }

@@ -1,24 +1,39 @@
-import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
-import type { Catalog } from './catalog';
-import { HANDLER_OPERATIONS } from './phases';
+import type { ConditionBlock, InventoryResource, Inventory, Phase, Requirement, UnknownType } from '../model';
+import {
+  ADDITIONS_FILE,
+  HANDLERS_DIR,
+  serviceFileName,
+  type Catalog,
+  type HandlerOperation,
+} from './catalog';
+import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
 import { trimmedActions, type TrimmedAction } from './trimming';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
-const HANDLERS_SOURCE = 'data/cfn-handler-permissions.json';
+const NOT_IN_REGISTRY =
+  'not a type of the CloudFormation registry (data/cfn-handler-permissions/) nor a curated one';
+const NO_HANDLERS =
+  'its registry schema lists no handler permissions (a legacy provider) and none are curated';
 
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
   readonly trimmed: TrimmedAction[];
   readonly warnings: string[];
+  /** Types the policy grants nothing for: the guard blocks on them in mode block. */
+  readonly unknownTypes: UnknownType[];
 }
 
 /**
  * What CloudFormation needs, with the deployer's credentials, to run the handlers of every
- * resource type in the inventory for the requested phases. Calls made by CloudFormation carry
- * `aws:CalledVia` (except the exempt ones in data/condition-rules.json); `iam:PassRole` is
- * limited to the services the project's roles trust. Optional actions no template property
- * asks for are trimmed (data/handler-trimming.json); delete handlers of retained resources
- * (DeletionPolicy Retain) are never called.
+ * resource type in the inventory for the requested phases: the registry's handler lists
+ * (data/cfn-handler-permissions/), the actions they omit (data/cfn-handler-additions.json), with
+ * names that are not IAM actions corrected (data/action-corrections*.json). Calls made by
+ * CloudFormation carry `aws:CalledVia` (except the exempt ones in data/condition-rules.json);
+ * `iam:PassRole` is limited to the services the project's roles trust. Optional actions no
+ * template property asks for are trimmed (data/handler-trimming.json); delete handlers of
+ * retained resources (DeletionPolicy Retain) are never called; push and init run the delete
+ * handlers of stateless types only (data/stateful-types.json), the others are trimmed. Resources
+ * the next push removes (inventory `removed`) need only their delete handlers.
  */
 export function handlerRequirements(
   inventory: Inventory,
@@ -27,58 +42,134 @@ export function handlerRequirements(
 ): HandlerRequirements {
   const requirements: Requirement[] = [];
   const trimmed: TrimmedAction[] = [];
-  const unknownTypes = new Map<string, Set<string>>();
+  const unknown = new Map<string, { resources: Set<string>; templates: Set<string>; reason: string }>();
   const passedToServices = [
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
   ].sort();
 
   for (const resource of inventory.resources) {
-    const label =
-      resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`;
+    const label = labelOf(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
       const handlerType = type.startsWith('Custom::') ? CUSTOM_RESOURCE : type;
-      const handlers = catalog.handlerPermissions[handlerType];
-      if (!handlers) {
-        const files = unknownTypes.get(type) ?? new Set();
-        resource.cfnResources.filter((c) => c.type === type).forEach((c) => files.add(c.template));
-        unknownTypes.set(type, files);
+      const entry = catalog.resourceTypes.get(handlerType);
+      const ofType = resource.cfnResources.filter((c) => c.type === type);
+      if (!entry?.handlers) {
+        const record = unknown.get(type) ?? {
+          resources: new Set<string>(),
+          templates: new Set<string>(),
+          reason: entry ? NO_HANDLERS : NOT_IN_REGISTRY,
+        };
+        record.resources.add(label);
+        ofType.forEach((c) => record.templates.add(c.template));
+        unknown.set(type, record);
         continue;
       }
-      const ofType = resource.cfnResources.filter((c) => c.type === type);
       const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], inventory.features);
       trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
       const retained = ofType.every((c) => c.retainedOnDelete);
+      const stateful = statefulRule(handlerType, catalog);
+      const source = `data/${HANDLERS_DIR}/${serviceFileName(handlerType)}`;
+      const lists = withAdditions(entry.handlers, catalog.handlerAdditions[handlerType] ?? [], source);
       for (const phase of phases) {
-        for (const operation of HANDLER_OPERATIONS[phase]) {
+        const operations = resource.removed
+          ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
+          : HANDLER_OPERATIONS[phase];
+        const keepsData = stateful.stateful && STATELESS_DELETES_ONLY.includes(phase);
+        const emitted = new Set<string>();
+        for (const operation of operations) {
           if (operation === 'delete' && retained) continue;
-          for (const listed of handlers[operation] ?? []) {
-            const correction = catalog.actionCorrections[listed];
-            for (const action of correction ? correction.actions : [listed]) {
-              if (trim.has(action)) continue;
-              requirements.push({
-                action,
-                phase,
-                condition: conditionFor(action, catalog, passedToServices),
-                reason: {
-                  via: 'cloudformation',
-                  resource: label,
-                  detail:
-                    `${type} ${operation} handler` +
-                    (correction ? ` (lists ${listed}: ${correction.note})` : ''),
-                  source: HANDLERS_SOURCE,
-                },
-              });
-            }
+          if (operation === 'delete' && keepsData) continue;
+          for (const { action, listed, note, source: from } of actionsOf(lists[operation] ?? [], catalog)) {
+            if (trim.has(action)) continue;
+            emitted.add(action);
+            requirements.push({
+              action,
+              phase,
+              condition: conditionFor(action, catalog, passedToServices),
+              reason: {
+                via: 'cloudformation',
+                resource: label,
+                detail:
+                  `${type} ${operation} handler` +
+                  (note ? ` (lists ${listed}: ${note})` : '') +
+                  (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed})` : ''),
+                source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+              },
+            });
+          }
+        }
+        if (keepsData && !retained && operations.includes('delete')) {
+          for (const { action } of actionsOf(lists.delete ?? [], catalog)) {
+            if (emitted.has(action) || trim.has(action)) continue;
+            emitted.add(action);
+            trimmed.push({
+              action,
+              resourceType: type,
+              resource: label,
+              reason: `deleting ${type} destroys data (${stateful.reason}): left to the delete phase (\`--phases ${phase},delete\` grants it)`,
+            });
           }
         }
       }
     }
   }
-  const warnings = [...unknownTypes].map(
-    ([type, files]) =>
-      `No handler permissions known for ${type} (in ${[...files].sort().join(', ')}): CloudFormation may need permissions the policy does not grant.`,
+  const unknownTypes = [...unknown].map(([type, r]) => ({
+    type,
+    resources: [...r.resources].sort(),
+    templates: [...r.templates].sort(),
+    reason: r.reason,
+  }));
+  const warnings = unknownTypes.map(
+    (u) =>
+      `No handler permissions known for ${u.type} (in ${u.templates.join(', ')}): ${u.reason}. CloudFormation will need permissions the policy does not grant; the guard blocks a push in mode block.`,
   );
-  return { requirements, trimmed, warnings };
+  return { requirements, trimmed, warnings, unknownTypes };
+}
+
+const labelOf = (resource: InventoryResource): string =>
+  (resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`) +
+  (resource.removed ? ' (removed)' : '');
+
+function statefulRule(type: string, catalog: Catalog): { stateful: boolean; reason: string } {
+  return (
+    catalog.statefulTypes.types[type] ?? { stateful: true, reason: catalog.statefulTypes.unlistedReason }
+  );
+}
+
+interface ListedAction {
+  readonly action: string;
+  readonly listed: string;
+  readonly note?: string;
+  readonly source: string;
+}
+
+type SourcedLists = Partial<Record<HandlerOperation, ReadonlyArray<{ name: string; source: string }>>>;
+
+/** The registry's lists with the curated additions appended, each name with the file it comes from. */
+function withAdditions(
+  handlers: Partial<Record<HandlerOperation, readonly string[]>>,
+  additions: Catalog['handlerAdditions'][string],
+  source: string,
+): SourcedLists {
+  const lists: Record<string, Array<{ name: string; source: string }>> = {};
+  for (const [operation, names] of Object.entries(handlers))
+    lists[operation] = (names ?? []).map((name) => ({ name, source }));
+  for (const addition of additions)
+    for (const operation of addition.operations)
+      for (const name of addition.actions)
+        if (!(lists[operation] ??= []).some((l) => l.name === name))
+          lists[operation].push({ name, source: ADDITIONS_FILE });
+  return lists;
+}
+
+/** The IAM actions behind the names of a handler list (corrections and wildcards applied). */
+function actionsOf(names: ReadonlyArray<{ name: string; source: string }>, catalog: Catalog): ListedAction[] {
+  return names.flatMap(({ name, source }) => {
+    const correction = catalog.correction(name);
+    return correction
+      ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source }))
+      : [{ action: name, listed: name, source }];
+  });
 }
 
 function conditionFor(
