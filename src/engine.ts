@@ -27,6 +27,7 @@ import {
 import { validateDocuments, type Finding } from './policy/validate';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
+import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
 
 export interface GenerateOptions {
@@ -59,6 +60,8 @@ export interface GenerateResult {
    * grants nothing for them (a warning in generate and check, an error in the guard's mode block).
    */
   readonly unknownTypes: readonly UnknownType[];
+  /** Resources holding data that the next push removes or replaces (#current-cloud-backend vs backend). */
+  readonly statefulRemovals: readonly StatefulRemoval[];
   readonly iam: IamReference;
 }
 
@@ -100,6 +103,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     basePolicyName(context),
     reach,
   );
+  const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
@@ -115,8 +119,15 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       policies.map((p) => p.document),
       iam,
     ),
-    warnings: [...context.warnings, ...inventory.warnings, ...collected.warnings, ...foldWarning],
+    warnings: [
+      ...context.warnings,
+      ...inventory.warnings,
+      ...collected.warnings,
+      ...foldWarning,
+      ...removals.map((removal) => removalWarning(removal, phases)),
+    ],
     unknownTypes: collected.unknownTypes,
+    statefulRemovals: removals,
     iam,
   };
 }

@@ -117,6 +117,7 @@ export function stateFor(
     policies: result.policies.map((p, i) => ({ name: p.name, file: relativeFiles[i] })),
     policiesHash: policyFilesHash(rootDir, relativeFiles),
     ...(attachedTo ? { attachedTo } : {}),
+    ...(result.unknownTypes.length > 0 ? { unknownTypes: result.unknownTypes.map((u) => u.type) } : {}),
   };
 }
 

@@ -33,6 +33,8 @@ export interface GuardState {
   readonly policiesHash?: string;
   /** Where they were attached last, when attach ran (`user:dev`). */
   readonly attachedTo?: string;
+  /** Resource types the policy grants nothing for: mode block checks every push again. */
+  readonly unknownTypes?: readonly string[];
 }
 
 export const configFile = (rootDir: string): string =>

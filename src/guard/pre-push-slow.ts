@@ -4,6 +4,7 @@ import { writeOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
 import { checkProject, formatMissing, type CheckOutcome } from './check-project';
 import { rememberChecked, type GuardConfig } from './guard-files';
+import { reportPushRisks } from './push-risks';
 import type { GuardIo, SlowCheckRequest } from './pre-push';
 
 const FIX =
@@ -22,6 +23,7 @@ export async function slowCheck(
 ): Promise<void> {
   const { rootDir, env, config, yes } = request;
   let outcome = await checkProject({ projectDir: rootDir, envName: env }, request.inputsHash);
+  reportPushRisks(outcome.result, config.mode, io);
   if (outcome.status === 'covered' && config.verify)
     outcome = await loadVerify().withIamVerdict(outcome, commandEnv);
   if (outcome.status === 'no-policy') {

@@ -69,7 +69,9 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
   const key = checkKey(hash, policies);
   const unchanged =
     hash === state.inputsHash && (state.policiesHash === undefined || state.policiesHash === policies);
-  const known = unchanged || checkedHashes(rootDir, env).includes(key);
+  // Unknown resource types stop every push in mode block, so the full check runs again.
+  const blocksUnknown = config.mode === 'block' && (state.unknownTypes?.length ?? 0) > 0;
+  const known = !blocksUnknown && (unchanged || checkedHashes(rootDir, env).includes(key));
   return known && !config.verify
     ? { kind: 'done' }
     : { kind: 'slow', rootDir, env, config, yes: request.yes, inputsHash: hash, checkKey: key };

@@ -21,6 +21,8 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     warnings: result.warnings,
     trimmed: uniqueTrimmed(result),
     findings: result.escalations,
+    unknownTypes: result.unknownTypes,
+    statefulRemovals: result.statefulRemovals,
   };
 }
 
