@@ -16,6 +16,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
       name: resource.name,
       resourceTypes: [...new Set(resource.cfnResources.map((c) => c.type))].sort(),
       typesFrom: resource.typesFrom,
+      ...(resource.removed ? { removed: true } : {}),
     })),
     phases: result.phases,
     warnings: result.warnings,

@@ -75,28 +75,38 @@ export function handlerRequirements(
           ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
           : HANDLER_OPERATIONS[phase];
         const keepsData = stateful.stateful && STATELESS_DELETES_ONLY.includes(phase);
-        const emitted = new Set<string>();
+        // One requirement per action and source, naming every operation that lists it.
+        const byAction = new Map<string, { listed: ListedAction; operations: HandlerOperation[] }>();
         for (const operation of operations) {
           if (operation === 'delete' && retained) continue;
           if (operation === 'delete' && keepsData) continue;
-          for (const { action, listed, note, source: from } of actionsOf(lists[operation] ?? [], catalog)) {
-            if (trim.has(action)) continue;
-            emitted.add(action);
-            requirements.push({
-              action,
-              phase,
-              condition: conditionFor(action, catalog, passedToServices),
-              reason: {
-                via: 'cloudformation',
-                resource: label,
-                detail:
-                  `${type} ${operation} handler` +
-                  (note ? ` (lists ${listed}: ${note})` : '') +
-                  (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed})` : ''),
-                source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
-              },
-            });
+          for (const listed of actionsOf(lists[operation] ?? [], catalog)) {
+            if (trim.has(listed.action)) continue;
+            const key = `${listed.action} ${listed.source}`;
+            const seen = byAction.get(key);
+            if (seen) {
+              if (!seen.operations.includes(operation)) seen.operations.push(operation);
+            } else byAction.set(key, { listed, operations: [operation] });
           }
+        }
+        const emitted = new Set<string>();
+        for (const { listed, operations: ops } of byAction.values()) {
+          const { action, note, source: from } = listed;
+          emitted.add(action);
+          requirements.push({
+            action,
+            phase,
+            condition: conditionFor(action, catalog, passedToServices),
+            reason: {
+              via: 'cloudformation',
+              resource: label,
+              detail:
+                `${type} ${ops.join('/')} handler` +
+                (note ? ` (lists ${listed.listed}: ${note})` : '') +
+                (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : ''),
+              source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+            },
+          });
         }
         if (keepsData && !retained && operations.includes('delete')) {
           for (const { action } of actionsOf(lists.delete ?? [], catalog)) {

@@ -13,7 +13,7 @@ describe('command: explain', function () {
     assert.match(result.stdout, /iam:PassRole/);
     assert.match(
       result.stdout,
-      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create handler \[data\/cfn-handler-permissions\/aws-lambda\.json\]/,
+      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create\/update handler \[data\/cfn-handler-permissions\/aws-lambda\.json\]/,
     );
     assert.match(result.stdout, /iam:PassedToService/);
     assert.ok(!/cloudformation:UpdateStack/.test(result.stdout), 'only matching actions are shown');
