@@ -47,17 +47,23 @@ export function handlerRequirements(
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
   ].sort();
 
+  // Each type's lists with corrections applied, made once per type.
+  const prepared = new Map<string, PreparedLists | undefined>();
+  const listsOf = (handlerType: string): PreparedLists | undefined => {
+    if (!prepared.has(handlerType)) prepared.set(handlerType, prepare(handlerType, catalog));
+    return prepared.get(handlerType);
+  };
   for (const resource of inventory.resources) {
     const label = labelOf(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
       const handlerType = type.startsWith('Custom::') ? CUSTOM_RESOURCE : type;
-      const entry = catalog.resourceTypes.get(handlerType);
+      const lists = listsOf(handlerType);
       const ofType = resource.cfnResources.filter((c) => c.type === type);
-      if (!entry?.handlers) {
+      if (!lists) {
         const record = unknown.get(type) ?? {
           resources: new Set<string>(),
           templates: new Set<string>(),
-          reason: entry ? NO_HANDLERS : NOT_IN_REGISTRY,
+          reason: catalog.resourceTypes.get(handlerType) ? NO_HANDLERS : NOT_IN_REGISTRY,
         };
         record.resources.add(label);
         ofType.forEach((c) => record.templates.add(c.template));
@@ -68,8 +74,6 @@ export function handlerRequirements(
       trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
       const retained = ofType.every((c) => c.retainedOnDelete);
       const stateful = statefulRule(handlerType, catalog);
-      const source = `data/${HANDLERS_DIR}/${serviceFileName(handlerType)}`;
-      const lists = withAdditions(entry.handlers, catalog.handlerAdditions[handlerType] ?? [], source);
       for (const phase of phases) {
         const operations = resource.removed
           ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
@@ -80,7 +84,7 @@ export function handlerRequirements(
         for (const operation of operations) {
           if (operation === 'delete' && retained) continue;
           if (operation === 'delete' && keepsData) continue;
-          for (const listed of actionsOf(lists[operation] ?? [], catalog)) {
+          for (const listed of lists[operation] ?? []) {
             if (trim.has(listed.action)) continue;
             const key = `${listed.action} ${listed.source}`;
             const seen = byAction.get(key);
@@ -109,7 +113,7 @@ export function handlerRequirements(
           });
         }
         if (keepsData && !retained && operations.includes('delete')) {
-          for (const { action } of actionsOf(lists.delete ?? [], catalog)) {
+          for (const { action } of lists.delete ?? []) {
             if (emitted.has(action) || trim.has(action)) continue;
             emitted.add(action);
             trimmed.push({
@@ -153,33 +157,34 @@ interface ListedAction {
   readonly source: string;
 }
 
-type SourcedLists = Partial<Record<HandlerOperation, ReadonlyArray<{ name: string; source: string }>>>;
+type PreparedLists = Partial<Record<HandlerOperation, readonly ListedAction[]>>;
 
-/** The registry's lists with the curated additions appended, each name with the file it comes from. */
-function withAdditions(
-  handlers: Partial<Record<HandlerOperation, readonly string[]>>,
-  additions: Catalog['handlerAdditions'][string],
-  source: string,
-): SourcedLists {
-  const lists: Record<string, Array<{ name: string; source: string }>> = {};
-  for (const [operation, names] of Object.entries(handlers))
-    lists[operation] = (names ?? []).map((name) => ({ name, source }));
-  for (const addition of additions)
+/**
+ * A type's handler lists as IAM actions: the registry's names and the curated additions, each
+ * with the file it comes from, corrections and wildcards applied. Undefined: no handler list.
+ */
+function prepare(handlerType: string, catalog: Catalog): PreparedLists | undefined {
+  const handlers = catalog.resourceTypes.get(handlerType)?.handlers;
+  if (!handlers) return undefined;
+  const source = `data/${HANDLERS_DIR}/${serviceFileName(handlerType)}`;
+  type Named = Array<{ name: string; source: string }>;
+  const names: Partial<Record<HandlerOperation, Named>> = {};
+  for (const [operation, listed] of Object.entries(handlers) as Array<[HandlerOperation, readonly string[]]>)
+    names[operation] = listed.map((name) => ({ name, source }));
+  for (const addition of catalog.handlerAdditions[handlerType] ?? [])
     for (const operation of addition.operations)
       for (const name of addition.actions)
-        if (!(lists[operation] ??= []).some((l) => l.name === name))
-          lists[operation].push({ name, source: ADDITIONS_FILE });
+        if (!(names[operation] ??= []).some((l) => l.name === name))
+          names[operation].push({ name, source: ADDITIONS_FILE });
+  const lists: PreparedLists = {};
+  for (const [operation, listed] of Object.entries(names) as Array<[HandlerOperation, Named]>)
+    lists[operation] = listed.flatMap(({ name, source: from }) => {
+      const correction = catalog.correction(name);
+      return correction
+        ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source: from }))
+        : [{ action: name, listed: name, source: from }];
+    });
   return lists;
-}
-
-/** The IAM actions behind the names of a handler list (corrections and wildcards applied). */
-function actionsOf(names: ReadonlyArray<{ name: string; source: string }>, catalog: Catalog): ListedAction[] {
-  return names.flatMap(({ name, source }) => {
-    const correction = catalog.correction(name);
-    return correction
-      ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source }))
-      : [{ action: name, listed: name, source }];
-  });
 }
 
 function conditionFor(
