@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { loadVerify } from '../src/aws-modules';
 import { checkProject, formatMissing, type CheckOutcome } from '../src/guard/check-project';
 import { GuardFileError } from '../src/guard/guard-files';
+import { unknownTypesReport, UNKNOWN_TYPES_RESOLUTION } from '../src/guard/push-risks';
+import { removalWarning } from '../src/requirements/removals';
 import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
 
 export const check: Command = {
@@ -14,7 +16,7 @@ export const check: Command = {
     phases: 'LIST  what to check for (default: push)',
     verify: "also ask IAM (iam:SimulatePrincipalPolicy on the caller's own ARN) what the identity may do",
     profile: 'NAME  AWS profile for --verify (standalone)',
-    json: 'print one JSON object {status, env, stale, missing, policyFiles}; {status: "invalid-policy", error, resolution} when a state or policy file is unusable',
+    json: 'print one JSON object {status, env, stale, missing, policyFiles, unknownTypes, statefulRemovals}; {status: "invalid-policy", error, resolution} when a state or policy file is unusable',
   },
   async run(invocation, env) {
     checkOptions(invocation, check);
@@ -32,9 +34,17 @@ export const check: Command = {
     if (booleanOption(invocation, 'verify') && outcome.status !== 'no-policy')
       outcome = await loadVerify().withIamVerdict(outcome, env, stringOption(invocation, 'profile'));
     const { rootDir } = outcome.result.context;
-    if (booleanOption(invocation, 'json')) {
+    const { unknownTypes, statefulRemovals, phases } = outcome.result;
+    const json = booleanOption(invocation, 'json');
+    if (!json && unknownTypes.length > 0)
+      env.io.err(`warning: ${unknownTypesReport(unknownTypes)}\n  Fix: ${UNKNOWN_TYPES_RESOLUTION}\n`);
+    if (!json)
+      for (const removal of statefulRemovals) env.io.err(`warning: ${removalWarning(removal, phases)}\n`);
+    if (json) {
       const { status, stale, missing, policyFiles } = outcome;
-      env.io.out(`${JSON.stringify({ status, env: outcome.env, stale, missing, policyFiles })}\n`);
+      env.io.out(
+        `${JSON.stringify({ status, env: outcome.env, stale, missing, policyFiles, unknownTypes, statefulRemovals })}\n`,
+      );
     } else if (outcome.status === 'no-policy') {
       env.io.err(
         `No policy for env ${outcome.env}: run \`amplify least-privilege generate\` and commit amplify/least-privilege/.\n`,

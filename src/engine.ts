@@ -5,6 +5,7 @@ import {
   type Phase,
   type ProjectContext,
   type Requirement,
+  type UnknownType,
 } from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
@@ -40,6 +41,7 @@ import { projectEnvelope as overridesEnvelope } from './overrides/inside-project
 import { readOverrides } from './overrides/overrides-file';
 import { loadCatalog } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
+import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
 
 export interface GenerateOptions {
@@ -71,6 +73,13 @@ export interface GenerateResult {
   /** amplify/least-privilege/overrides.json: the grants added as written, the computed grants excluded. */
   readonly overrides: OverridesReport;
   readonly warnings: readonly string[];
+  /**
+   * Resource types neither the CloudFormation registry nor the curated data knows: the policy
+   * grants nothing for them (a warning in generate and check, an error in the guard's mode block).
+   */
+  readonly unknownTypes: readonly UnknownType[];
+  /** Resources holding data that the next push removes or replaces (#current-cloud-backend vs backend). */
+  readonly statefulRemovals: readonly StatefulRemoval[];
   readonly iam: IamReference;
   /** Every project file, file part, path and folder listing read (the pre-push guard hashes exactly these). */
   readonly inputs: readonly InputRead[];
@@ -127,6 +136,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     stackAnchors(envelope),
   );
   const { requirements, dropped, policies, folded } = assembled;
+  const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
@@ -154,7 +164,10 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...overridden.warnings,
       ...wideningWarning(widened),
       ...unscoped,
+      ...removals.map((removal) => removalWarning(removal, phases)),
     ],
+    unknownTypes: collected.unknownTypes,
+    statefulRemovals: removals,
     iam,
     inputs,
   };

@@ -69,6 +69,30 @@ export interface InventoryResource {
   /** Where `cfnResources` came from. */
   readonly typesFrom: 'templates' | 'known-template' | 'none';
   readonly cfnResources: readonly CfnResource[];
+  /**
+   * Deployed by the last push (amplify/#current-cloud-backend) but gone from the project, or the
+   * old copy of a resource the next push replaces under another name: CloudFormation deletes it.
+   */
+  readonly removed?: boolean;
+}
+
+/**
+ * A resource the last push deployed that the next push deletes: `removed` from the project, or
+ * `replaced` (its type or a create-only property changed, so CloudFormation creates a new copy
+ * and deletes the old one).
+ */
+export interface DeployedChange {
+  /** `category/name` of the backend-config entry, or `root stack`. */
+  readonly resource: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly change: 'removed' | 'replaced';
+  /** The deployed template, relative to the project root. */
+  readonly template: string;
+  /** Create-only properties whose value changed (a replacement). */
+  readonly properties?: readonly string[];
+  /** DeletionPolicy Retain (or RetainExceptOnCreate) on the deployed copy: CloudFormation keeps it. */
+  readonly retained: boolean;
 }
 
 export interface Inventory {
@@ -77,6 +101,18 @@ export interface Inventory {
   /** Project features that switch on CLI calls (see data/cli-calls.json `when.features`). */
   readonly features: readonly string[];
   readonly warnings: readonly string[];
+  /** What the next push deletes of the last deployment (empty without amplify/#current-cloud-backend). */
+  readonly changes: readonly DeployedChange[];
+}
+
+/** A CloudFormation resource type the policy has no handler permissions for. */
+export interface UnknownType {
+  readonly type: string;
+  /** `category/name` of every resource that declares it. */
+  readonly resources: readonly string[];
+  readonly templates: readonly string[];
+  /** Why nothing is known: not a registry type, or its registry schema lists no handler permissions. */
+  readonly reason: string;
 }
 
 /** A condition block exactly as it appears in an IAM statement. */

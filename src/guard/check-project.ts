@@ -206,6 +206,7 @@ export function stateFor(
     inputs: result.inputs,
     ...(attachedTo ? { attachedTo } : {}),
     ...(iamDocuments ? { iamDocuments } : {}),
+    ...(result.unknownTypes.length > 0 ? { unknownTypes: result.unknownTypes.map((u) => u.type) } : {}),
   };
 }
 

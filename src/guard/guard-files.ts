@@ -39,6 +39,8 @@ export interface GuardState {
   readonly attachedTo?: string;
   /** By policy name: the hash of the document attach last wrote to IAM (a change made in IAM since is detected). */
   readonly iamDocuments?: Readonly<Record<string, string>>;
+  /** Resource types the policy grants nothing for: mode block checks every push again. */
+  readonly unknownTypes?: readonly string[];
 }
 
 export const configFile = (rootDir: string): string =>

@@ -6,6 +6,7 @@ import { checkProject, formatMissing, type CheckOutcome } from './check-project'
 import { rememberChecked, type GuardConfig } from './guard-files';
 import { checkKey } from './inputs-hash';
 import { unusableGuardFile, type GuardIo, type SlowCheckRequest } from './pre-push';
+import { reportPushRisks } from './push-risks';
 
 const FIX =
   'amplify least-privilege generate --attach (or generate, then update the policy in IAM), then push again.';
@@ -29,6 +30,7 @@ export async function slowCheck(
     unusableGuardFile(err, config, io);
     return;
   }
+  reportPushRisks(outcome.result, config.mode, io);
   if (outcome.status === 'covered' && config.verify)
     outcome = await loadVerify().withIamVerdict(outcome, commandEnv);
   if (outcome.status === 'no-policy') {

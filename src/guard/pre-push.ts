@@ -80,8 +80,11 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
     rootDir,
     state.policies.map((p) => p.file),
   );
+  // Unknown resource types stop every push in mode block, so the full check runs again.
+  const blocksUnknown = config.mode === 'block' && (state.unknownTypes?.length ?? 0) > 0;
   const known =
     !config.verify &&
+    !blocksUnknown &&
     (generatedFromThis(rootDir, env, state, policies) || checkedHere(rootDir, env, state, policies));
   return known
     ? { kind: 'done' }

@@ -24,9 +24,10 @@ const NOT_CATEGORIES = new Set(['parameters', 'providers']);
 /**
  * Lists every resource the project declares. backend-config.json is the source; projects from
  * before it existed (2018) have only amplify-meta.json, which has the same shape plus `providers`.
+ * `folder` reads another copy of the backend (`#current-cloud-backend`: the last push).
  */
-export function readBackendEntries(rootDir: string): BackendEntries {
-  const backendDir = path.join(rootDir, 'amplify', 'backend');
+export function readBackendEntries(rootDir: string, folder = 'backend'): BackendEntries {
+  const backendDir = path.join(rootDir, 'amplify', folder);
   const fromConfig = readJsonIfExists(path.join(backendDir, 'backend-config.json'), rootDir);
   const source = fromConfig !== undefined ? 'backend-config.json' : 'amplify-meta.json';
   const config = fromConfig ?? readJsonIfExists(path.join(backendDir, 'amplify-meta.json'), rootDir);

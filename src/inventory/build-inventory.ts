@@ -5,6 +5,7 @@ import { asRecord, pathExists, readJsonIfExists } from '../discovery/read-files'
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
 import { extractCfnResources, physicalNames, propertyPaths, type TemplateScope } from './cfn-resources';
+import { DEPLOYED_FOLDER, deployedChanges, type DeployedEntry } from './deployed-changes';
 import { detectFeatures } from './features';
 import { resolvePatterns } from './intrinsics';
 import { matches, type PredicateSubject } from './predicate';
@@ -55,22 +56,21 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     ).categories,
   );
 
+  const parametersOf = (folder: string, entry: BackendEntry): Record<string, string> => ({
+    ...nestedStackParameters(names),
+    ...stringValues(
+      readJsonIfExists(path.join(folder, entry.category, entry.name, 'parameters.json'), rootDir),
+    ),
+    ...stringValues(
+      readJsonIfExists(path.join(folder, entry.category, entry.name, 'build', 'parameters.json'), rootDir),
+    ),
+    ...stringValues(asRecord(teamParameters[entry.category])[entry.name]),
+  });
+
   const resources: InventoryResource[] = [rootStackResource(scope, subject)];
   for (const entry of backend.entries) {
     const templates = templatesOf(entry);
-    const parameters = {
-      ...nestedStackParameters(names),
-      ...stringValues(
-        readJsonIfExists(path.join(backendDir, entry.category, entry.name, 'parameters.json'), rootDir),
-      ),
-      ...stringValues(
-        readJsonIfExists(
-          path.join(backendDir, entry.category, entry.name, 'build', 'parameters.json'),
-          rootDir,
-        ),
-      ),
-      ...stringValues(asRecord(teamParameters[entry.category])[entry.name]),
-    };
+    const parameters = parametersOf(backendDir, entry);
     const stackName = `${names.RootStackName}-${entry.category}${entry.name}-*`;
     const fromTemplates = resourceFromTemplates(entry, templates, stackName, parameters, scope);
     const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
@@ -117,7 +117,47 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
       if (resource) resources.push(resource);
     }
   }
-  return { resources, features, warnings };
+  const deployed = readDeployedEntries(rootDir);
+  const changes = deployedChanges(
+    deployed,
+    backend.entries,
+    templatesOf,
+    (type) => catalog.resourceTypes.get(type)?.createOnlyProperties ?? [],
+  );
+  // The copies the next push deletes, with the names they were deployed under.
+  const deployedDir = path.join(rootDir, 'amplify', DEPLOYED_FOLDER);
+  for (const { entry, templates } of deployed) {
+    const gone = new Set(
+      changes
+        .filter((c) => c.resource === `${entry.category}/${entry.name}`)
+        .map((c) => `${c.template}#${c.logicalId}`),
+    );
+    const kept = templates.flatMap(({ file, template }) => {
+      const picked = Object.entries(template.Resources).filter(([id]) => gone.has(`${file}#${id}`));
+      return picked.length > 0
+        ? [{ file, template: { ...template, Resources: Object.fromEntries(picked) } }]
+        : [];
+    });
+    const stackName = `${names.RootStackName}-${entry.category}${entry.name}-*`;
+    const resource = resourceFromTemplates(entry, kept, stackName, parametersOf(deployedDir, entry), scope);
+    if (resource) resources.push({ ...resource, removed: true });
+  }
+  return { resources, features, warnings, changes };
+}
+
+/** The entries of the last push (amplify/#current-cloud-backend) with their templates; none when never pushed. */
+function readDeployedEntries(rootDir: string): DeployedEntry[] {
+  const folder = path.join(rootDir, 'amplify', DEPLOYED_FOLDER);
+  const hasConfig = ['backend-config.json', 'amplify-meta.json'].some((file) =>
+    pathExists(path.join(folder, file)),
+  );
+  if (!hasConfig) return [];
+  return readBackendEntries(rootDir, DEPLOYED_FOLDER).entries.map((entry) => ({
+    entry,
+    templates: entry.imported
+      ? []
+      : readResourceTemplates(path.join(folder, entry.category, entry.name), rootDir),
+  }));
 }
 
 function rootStackResource(scope: BuildScope, subject: PredicateSubject): InventoryResource {

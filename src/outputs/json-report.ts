@@ -16,6 +16,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
       name: resource.name,
       resourceTypes: [...new Set(resource.cfnResources.map((c) => c.type))].sort(),
       typesFrom: resource.typesFrom,
+      ...(resource.removed ? { removed: true } : {}),
     })),
     phases: result.phases,
     warnings: result.warnings,
@@ -34,6 +35,8 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
       })),
       excluded: result.overrides.excluded,
     },
+    unknownTypes: result.unknownTypes,
+    statefulRemovals: result.statefulRemovals,
   };
 }
 

@@ -169,7 +169,11 @@ function projectArnsFor(
   resources: readonly InventoryResource[],
   learn: LearnContext,
 ): string[] {
-  const registry = buildNameRegistry({ resources, features: [], warnings: [] }, learn.catalog, learn.iam);
+  const registry = buildNameRegistry(
+    { resources, features: [], warnings: [], changes: [] },
+    learn.catalog,
+    learn.iam,
+  );
   return arnsForAction(action, learn.iam, registry, deploymentNames(learn.context));
 }
 

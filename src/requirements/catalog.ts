@@ -28,10 +28,58 @@ export interface CliCall {
   readonly where: string;
 }
 
-export type HandlerOperation = 'create' | 'read' | 'update' | 'delete' | 'list';
-export type HandlerPermissions = Readonly<
-  Record<string, Partial<Record<HandlerOperation, readonly string[]>>>
->;
+export type HandlerOperation = 'create' | 'read' | 'update' | 'delete';
+export type HandlerLists = Partial<Record<HandlerOperation, readonly string[]>>;
+export type HandlerPermissions = Readonly<Record<string, HandlerLists>>;
+
+/** Where a resource type's handler data comes from (the registry schema, or a curated entry). */
+export interface TypeProvenance {
+  readonly source: string;
+  readonly path?: string;
+  readonly commit?: string | null;
+  /** `registry-schema-handlers`, `registry-schema-no-handlers`, `curated-...`. */
+  readonly kind: string;
+  readonly note?: string;
+}
+
+/** One CloudFormation resource type of data/cfn-handler-permissions/<service>.json. */
+export interface ResourceTypeEntry {
+  readonly provenance: TypeProvenance;
+  /** Absent: the registry schema lists no handler permissions and none were curated. */
+  readonly handlers?: HandlerLists;
+  /** Dot paths of the properties whose change replaces the resource (`*` for every array item). */
+  readonly createOnlyProperties?: readonly string[];
+}
+
+/** Handler data for every registry type, read one service file at a time, on first use. */
+export interface ResourceTypeCatalog {
+  /** The type's entry; undefined when neither the registry nor the curated data knows it. */
+  get(type: string): ResourceTypeEntry | undefined;
+  /** Every type (reads every service file: for tests and tools, not for the engine). */
+  all(): ReadonlyMap<string, ResourceTypeEntry>;
+}
+
+/** An action a handler needs that its registry list omits (data/cfn-handler-additions.json). */
+export interface HandlerAddition {
+  readonly type: string;
+  readonly operations: readonly HandlerOperation[];
+  readonly actions: readonly string[];
+  /** Public evidence: an issue thread or AWS documentation URL. */
+  readonly sources: readonly string[];
+  readonly because: string;
+}
+
+/** Whether deleting a resource type destroys data (data/stateful-types.json). */
+export interface StatefulRule {
+  readonly stateful: boolean;
+  readonly reason: string;
+}
+
+export interface StatefulTypes {
+  /** Types not listed: treated as stateful (their deletes stay in the delete phase). */
+  readonly unlistedReason: string;
+  readonly types: Readonly<Record<string, StatefulRule>>;
+}
 
 export interface KnownType {
   readonly type: string;
@@ -101,10 +149,25 @@ export interface TrimRule {
 
 export interface Catalog {
   readonly cliCalls: readonly CliCall[];
+  /** CloudFormation's handler permissions and create-only properties per resource type, loaded lazily. */
+  readonly resourceTypes: ResourceTypeCatalog;
+  /**
+   * The handler lists of every type that has them. Reads every service file on first access:
+   * for tests and tools; the engine asks `resourceTypes.get(type)`.
+   */
   readonly handlerPermissions: HandlerPermissions;
+  /** Actions the registry's handler lists omit, by resource type. */
+  readonly handlerAdditions: Readonly<Record<string, readonly HandlerAddition[]>>;
+  readonly statefulTypes: StatefulTypes;
   readonly knownTemplates: Readonly<Record<string, KnownTemplate>>;
   readonly resourceNames: ResourceNames;
   readonly actionCorrections: Readonly<Record<string, ActionCorrection>>;
+  /**
+   * What a name of a handler list stands for when it is not an IAM action: its correction
+   * (data/action-corrections.json) or, for a wildcard, the IAM actions it matches
+   * (data/action-corrections.wildcards.json, read on the first wildcard). Undefined: an action.
+   */
+  correction(name: string): ActionCorrection | undefined;
   readonly conditionRules: ConditionRules;
   /** Trimming rules by resource type. */
   readonly trimRules: Readonly<Record<string, readonly TrimRule[]>>;
@@ -118,7 +181,7 @@ export const DATA_DIR = findDataDir(__dirname);
 
 function findDataDir(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'data', 'cfn-handler-permissions.json');
+    const candidate = path.join(dir, 'data', 'cfn-handler-permissions.curated.json');
     if (fs.existsSync(candidate)) return path.dirname(candidate);
     if (path.dirname(dir) === dir) throw new Error(`data/ folder not found above ${start}`);
   }
@@ -129,14 +192,37 @@ const readData = <T>(file: string): T => JSON.parse(fs.readFileSync(path.join(DA
 let cached: Catalog | undefined;
 
 export function loadCatalog(): Catalog {
-  cached ??= {
+  if (cached) return cached;
+  const resourceTypes = resourceTypeCatalog(path.join(DATA_DIR, HANDLERS_DIR));
+  let allHandlers: HandlerPermissions | undefined;
+  const actionCorrections = dictionary(
+    readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json').corrections,
+  );
+  let wildcards: Readonly<Record<string, readonly string[]>> | undefined;
+  cached = {
     cliCalls: readData<{ calls: CliCall[] }>('cli-calls.json').calls,
-    handlerPermissions: dictionary(readData<HandlerPermissions>('cfn-handler-permissions.json')),
+    resourceTypes,
+    get handlerPermissions(): HandlerPermissions {
+      allHandlers ??= Object.fromEntries(
+        [...resourceTypes.all()].flatMap(([type, entry]) => (entry.handlers ? [[type, entry.handlers]] : [])),
+      );
+      return allHandlers;
+    },
+    handlerAdditions: groupByType(readData<{ additions: HandlerAddition[] }>(ADDITIONS_FILE).additions),
+    statefulTypes: readData<StatefulTypes>('stateful-types.json'),
     knownTemplates: readData<{ services: Record<string, KnownTemplate> }>('known-templates.json').services,
     resourceNames: namesByType(readData<ResourceNames>('cfn-resource-names.json')),
-    actionCorrections: dictionary(
-      readData<{ corrections: Record<string, ActionCorrection> }>('action-corrections.json').corrections,
-    ),
+    actionCorrections,
+    correction(name: string): ActionCorrection | undefined {
+      if (Object.hasOwn(actionCorrections, name)) return actionCorrections[name];
+      if (!name.includes('*')) return undefined;
+      wildcards ??= readData<{ wildcards: Record<string, string[]> }>(WILDCARDS_FILE).wildcards;
+      const actions = wildcards[name] ?? [];
+      return {
+        actions,
+        note: `a wildcard, granted as the ${actions.length} IAM action(s) it matches (data/${WILDCARDS_FILE})`,
+      };
+    },
     conditionRules: readData<ConditionRules>('condition-rules.json'),
     trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
     globalServices: readData<{ services: string[] }>('global-services.json').services,
@@ -154,8 +240,55 @@ const dictionary = <T>(record: Readonly<Record<string, T>>): Record<string, T> =
 
 const namesByType = (names: ResourceNames): ResourceNames => ({ ...names, types: dictionary(names.types) });
 
-function groupByType(rules: readonly TrimRule[]): Record<string, TrimRule[]> {
-  const byType: Record<string, TrimRule[]> = dictionary({});
+function groupByType<T extends { readonly type: string }>(rules: readonly T[]): Record<string, T[]> {
+  const byType: Record<string, T[]> = dictionary({});
   for (const rule of rules) (byType[rule.type] ??= []).push(rule);
   return byType;
+}
+
+/** The folder of per-service handler files (written by scripts/extract-cfn-handlers.ts). */
+export const HANDLERS_DIR = 'cfn-handler-permissions';
+export const ADDITIONS_FILE = 'cfn-handler-additions.json';
+export const WILDCARDS_FILE = 'action-corrections.wildcards.json';
+
+/** `AWS::CloudFront::Function` → `aws-cloudfront.json`, the service file that holds the type. */
+export const serviceFileName = (type: string): string =>
+  `${type.split('::').slice(0, 2).join('-').toLowerCase()}.json`;
+
+/**
+ * Handler data read one service file at a time: a project reads only the files of the
+ * services it deploys (a few of the ~290), so start-up does not grow with the registry.
+ */
+export function resourceTypeCatalog(dir: string): ResourceTypeCatalog {
+  const files = new Map<string, Readonly<Record<string, ResourceTypeEntry>>>();
+  const load = (file: string): Readonly<Record<string, ResourceTypeEntry>> => {
+    let types = files.get(file);
+    if (!types) {
+      types = readServiceFile(path.join(dir, file));
+      files.set(file, types);
+    }
+    return types;
+  };
+  return {
+    get: (type) => (type.includes('::') ? load(serviceFileName(type))[type] : undefined),
+    all: () =>
+      new Map(
+        fs
+          .readdirSync(dir)
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .flatMap((name) => Object.entries(load(name))),
+      ),
+  };
+}
+
+function readServiceFile(file: string): Readonly<Record<string, ResourceTypeEntry>> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  return (JSON.parse(text) as { types: Record<string, ResourceTypeEntry> }).types;
 }

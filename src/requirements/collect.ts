@@ -1,4 +1,4 @@
-import type { Inventory, Phase, ProjectContext, Requirement } from '../model';
+import type { Inventory, Phase, ProjectContext, Requirement, UnknownType } from '../model';
 import { deploymentNames } from '../discovery/deployment-names';
 import type { Catalog } from './catalog';
 import { cliRequirements } from './cli-requirements';
@@ -10,6 +10,8 @@ export interface CollectedRequirements {
   /** Optional handler actions no template property asks for. */
   readonly trimmed: readonly TrimmedAction[];
   readonly warnings: readonly string[];
+  /** Resource types the policy grants nothing for. */
+  readonly unknownTypes: readonly UnknownType[];
 }
 
 /** Every permission the phases need: the CLI's own calls plus CloudFormation's handler permissions. */
@@ -19,7 +21,8 @@ export function collectRequirements(
   phases: readonly Phase[],
   catalog: Catalog,
 ): CollectedRequirements {
-  const entries = inventory.resources.filter((r) => r.category !== 'awscloudformation');
+  // Resources the push removes are CloudFormation's business only (their delete handlers).
+  const entries = inventory.resources.filter((r) => r.category !== 'awscloudformation' && !r.removed);
   const fromCli = cliRequirements(
     catalog.cliCalls,
     phases,
@@ -31,5 +34,6 @@ export function collectRequirements(
     requirements: [...fromCli, ...fromHandlers.requirements],
     trimmed: fromHandlers.trimmed,
     warnings: fromHandlers.warnings,
+    unknownTypes: fromHandlers.unknownTypes,
   };
 }

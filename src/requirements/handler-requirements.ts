@@ -1,24 +1,39 @@
-import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
-import type { Catalog } from './catalog';
-import { HANDLER_OPERATIONS } from './phases';
+import type { ConditionBlock, InventoryResource, Inventory, Phase, Requirement, UnknownType } from '../model';
+import {
+  ADDITIONS_FILE,
+  HANDLERS_DIR,
+  serviceFileName,
+  type Catalog,
+  type HandlerOperation,
+} from './catalog';
+import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
 import { trimmedActions, type TrimmedAction } from './trimming';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
-const HANDLERS_SOURCE = 'data/cfn-handler-permissions.json';
+const NOT_IN_REGISTRY =
+  'not a type of the CloudFormation registry (data/cfn-handler-permissions/) nor a curated one';
+const NO_HANDLERS =
+  'its registry schema lists no handler permissions (a legacy provider) and none are curated';
 
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
   readonly trimmed: TrimmedAction[];
   readonly warnings: string[];
+  /** Types the policy grants nothing for: the guard blocks on them in mode block. */
+  readonly unknownTypes: UnknownType[];
 }
 
 /**
  * What CloudFormation needs, with the deployer's credentials, to run the handlers of every
- * resource type in the inventory for the requested phases. Calls made by CloudFormation carry
- * `aws:CalledVia` (except the exempt ones in data/condition-rules.json); `iam:PassRole` is
- * limited to the services the project's roles trust. Optional actions no template property
- * asks for are trimmed (data/handler-trimming.json); delete handlers of retained resources
- * (DeletionPolicy Retain) are never called.
+ * resource type in the inventory for the requested phases: the registry's handler lists
+ * (data/cfn-handler-permissions/), the actions they omit (data/cfn-handler-additions.json), with
+ * names that are not IAM actions corrected (data/action-corrections*.json). Calls made by
+ * CloudFormation carry `aws:CalledVia` (except the exempt ones in data/condition-rules.json);
+ * `iam:PassRole` is limited to the services the project's roles trust. Optional actions no
+ * template property asks for are trimmed (data/handler-trimming.json); delete handlers of
+ * retained resources (DeletionPolicy Retain) are never called; push and init run the delete
+ * handlers of stateless types only (data/stateful-types.json), the others are trimmed. Resources
+ * the next push removes (inventory `removed`) need only their delete handlers.
  */
 export function handlerRequirements(
   inventory: Inventory,
@@ -27,59 +42,150 @@ export function handlerRequirements(
 ): HandlerRequirements {
   const requirements: Requirement[] = [];
   const trimmed: TrimmedAction[] = [];
-  const unknownTypes = new Map<string, Set<string>>();
+  const unknown = new Map<string, { resources: Set<string>; templates: Set<string>; reason: string }>();
   const passedToServices = [
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
   ].sort();
 
+  // Each type's lists with corrections applied, made once per type.
+  const prepared = new Map<string, PreparedLists | undefined>();
+  const listsOf = (handlerType: string): PreparedLists | undefined => {
+    if (!prepared.has(handlerType)) prepared.set(handlerType, prepare(handlerType, catalog));
+    return prepared.get(handlerType);
+  };
   for (const resource of inventory.resources) {
-    const label =
-      resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`;
+    const label = labelOf(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
       const handlerType = type.startsWith('Custom::') ? CUSTOM_RESOURCE : type;
-      const handlers = catalog.handlerPermissions[handlerType];
-      if (!handlers) {
-        const files = unknownTypes.get(type) ?? new Set();
-        resource.cfnResources.filter((c) => c.type === type).forEach((c) => files.add(c.template));
-        unknownTypes.set(type, files);
+      const lists = listsOf(handlerType);
+      const ofType = resource.cfnResources.filter((c) => c.type === type);
+      if (!lists) {
+        const record = unknown.get(type) ?? {
+          resources: new Set<string>(),
+          templates: new Set<string>(),
+          reason: catalog.resourceTypes.get(handlerType) ? NO_HANDLERS : NOT_IN_REGISTRY,
+        };
+        record.resources.add(label);
+        ofType.forEach((c) => record.templates.add(c.template));
+        unknown.set(type, record);
         continue;
       }
-      const ofType = resource.cfnResources.filter((c) => c.type === type);
       const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], inventory.features);
       trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
       const retained = ofType.every((c) => c.retainedOnDelete);
+      const stateful = statefulRule(handlerType, catalog);
       for (const phase of phases) {
-        for (const operation of HANDLER_OPERATIONS[phase]) {
+        const operations = resource.removed
+          ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
+          : HANDLER_OPERATIONS[phase];
+        const keepsData = stateful.stateful && STATELESS_DELETES_ONLY.includes(phase);
+        // One requirement per action and source, naming every operation that lists it.
+        const byAction = new Map<string, { listed: ListedAction; operations: HandlerOperation[] }>();
+        for (const operation of operations) {
           if (operation === 'delete' && retained) continue;
-          for (const listed of handlers[operation] ?? []) {
-            const correction = catalog.actionCorrections[listed];
-            for (const action of correction ? correction.actions : [listed]) {
-              if (trim.has(action)) continue;
-              requirements.push({
-                action,
-                phase,
-                condition: conditionFor(action, catalog, passedToServices),
-                reason: {
-                  via: 'cloudformation',
-                  resource: label,
-                  cfnType: type,
-                  detail:
-                    `${type} ${operation} handler` +
-                    (correction ? ` (lists ${listed}: ${correction.note})` : ''),
-                  source: HANDLERS_SOURCE,
-                },
-              });
-            }
+          if (operation === 'delete' && keepsData) continue;
+          for (const listed of lists[operation] ?? []) {
+            if (trim.has(listed.action)) continue;
+            const key = `${listed.action} ${listed.source}`;
+            const seen = byAction.get(key);
+            if (seen) {
+              if (!seen.operations.includes(operation)) seen.operations.push(operation);
+            } else byAction.set(key, { listed, operations: [operation] });
+          }
+        }
+        const emitted = new Set<string>();
+        for (const { listed, operations: ops } of byAction.values()) {
+          const { action, note, source: from } = listed;
+          emitted.add(action);
+          requirements.push({
+            action,
+            phase,
+            condition: conditionFor(action, catalog, passedToServices),
+            reason: {
+              via: 'cloudformation',
+              resource: label,
+              cfnType: type,
+              detail:
+                `${type} ${ops.join('/')} handler` +
+                (note ? ` (lists ${listed.listed}: ${note})` : '') +
+                (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : ''),
+              source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+            },
+          });
+        }
+        if (keepsData && !retained && operations.includes('delete')) {
+          for (const { action } of lists.delete ?? []) {
+            if (emitted.has(action) || trim.has(action)) continue;
+            emitted.add(action);
+            trimmed.push({
+              action,
+              resourceType: type,
+              resource: label,
+              reason: `deleting ${type} destroys data (${stateful.reason}): left to the delete phase (\`--phases ${phase},delete\` grants it)`,
+            });
           }
         }
       }
     }
   }
-  const warnings = [...unknownTypes].map(
-    ([type, files]) =>
-      `No handler permissions known for ${type} (in ${[...files].sort().join(', ')}): CloudFormation may need permissions the policy does not grant.`,
+  const unknownTypes = [...unknown].map(([type, r]) => ({
+    type,
+    resources: [...r.resources].sort(),
+    templates: [...r.templates].sort(),
+    reason: r.reason,
+  }));
+  const warnings = unknownTypes.map(
+    (u) =>
+      `No handler permissions known for ${u.type} (in ${u.templates.join(', ')}): ${u.reason}. CloudFormation will need permissions the policy does not grant; the guard blocks a push in mode block.`,
   );
-  return { requirements, trimmed, warnings };
+  return { requirements, trimmed, warnings, unknownTypes };
+}
+
+const labelOf = (resource: InventoryResource): string =>
+  (resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`) +
+  (resource.removed ? ' (removed)' : '');
+
+function statefulRule(type: string, catalog: Catalog): { stateful: boolean; reason: string } {
+  return (
+    catalog.statefulTypes.types[type] ?? { stateful: true, reason: catalog.statefulTypes.unlistedReason }
+  );
+}
+
+interface ListedAction {
+  readonly action: string;
+  readonly listed: string;
+  readonly note?: string;
+  readonly source: string;
+}
+
+type PreparedLists = Partial<Record<HandlerOperation, readonly ListedAction[]>>;
+
+/**
+ * A type's handler lists as IAM actions: the registry's names and the curated additions, each
+ * with the file it comes from, corrections and wildcards applied. Undefined: no handler list.
+ */
+function prepare(handlerType: string, catalog: Catalog): PreparedLists | undefined {
+  const handlers = catalog.resourceTypes.get(handlerType)?.handlers;
+  if (!handlers) return undefined;
+  const source = `data/${HANDLERS_DIR}/${serviceFileName(handlerType)}`;
+  type Named = Array<{ name: string; source: string }>;
+  const names: Partial<Record<HandlerOperation, Named>> = {};
+  for (const [operation, listed] of Object.entries(handlers) as Array<[HandlerOperation, readonly string[]]>)
+    names[operation] = listed.map((name) => ({ name, source }));
+  for (const addition of catalog.handlerAdditions[handlerType] ?? [])
+    for (const operation of addition.operations)
+      for (const name of addition.actions)
+        if (!(names[operation] ??= []).some((l) => l.name === name))
+          names[operation].push({ name, source: ADDITIONS_FILE });
+  const lists: PreparedLists = {};
+  for (const [operation, listed] of Object.entries(names) as Array<[HandlerOperation, Named]>)
+    lists[operation] = listed.flatMap(({ name, source: from }) => {
+      const correction = catalog.correction(name);
+      return correction
+        ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source: from }))
+        : [{ action: name, listed: name, source: from }];
+    });
+  return lists;
 }
 
 function conditionFor(

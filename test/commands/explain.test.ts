@@ -13,10 +13,19 @@ describe('command: explain', function () {
     assert.match(result.stdout, /iam:PassRole/);
     assert.match(
       result.stdout,
-      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create handler \[data\/cfn-handler-permissions\.json\]/,
+      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create\/update handler \[data\/cfn-handler-permissions\/aws-lambda\.json\]/,
     );
     assert.match(result.stdout, /iam:PassedToService/);
     assert.ok(!/cloudformation:UpdateStack/.test(result.stdout), 'only matching actions are shown');
+  });
+
+  it('shows an action the registry omits with its own data file (data/cfn-handler-additions.json)', () => {
+    const result = runBin(['explain', 'lambda:GetLayerVersion', '--project-dir', EXAMPLE]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      /AWS::Lambda::Function update handler \(not in the registry's list: lambda:GetLayerVersion\) \[data\/cfn-handler-additions\.json\]/,
+    );
   });
 
   it('finds statements by resource and shows the CLI reasons with their source', () => {

@@ -68,7 +68,7 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
   it('`amplify least-privilege explain iam:PassRole` says why', () => {
     const run = runAmplify(['least-privilege', 'explain', 'iam:PassRole'], project, env);
     assert.equal(run.status, 0, run.output);
-    assert.match(run.stdout, /for function\/lpfn: AWS::Lambda::Function create handler/);
+    assert.match(run.stdout, /for function\/lpfn: AWS::Lambda::Function create\/update handler/);
   });
 
   it('shows usage errors with their resolution through the host CLI (AmplifyError)', () => {

@@ -23,23 +23,47 @@ const statementsWith = (result: GenerateResult, action: string) =>
 
 describe('phases: optional phases stay out unless asked for', function () {
   this.timeout(60_000);
-  it('a push-only policy has no DeleteStack, DeleteBucket or amplify:DeleteApp; --phases delete adds them', async () => {
-    const push = granted(await generatePolicies({ projectDir: LPDEMO }));
+  it('push deletes only stateless resources, through CloudFormation; --phases delete adds the rest', async () => {
+    const result = await generatePolicies({ projectDir: LPDEMO });
+    const push = granted(result);
     for (const action of [
-      'cloudformation:DeleteStack',
       's3:DeleteBucket',
       'amplify:DeleteApp',
-      'lambda:DeleteFunction',
       'dynamodb:DeleteTable',
+      'cognito-idp:DeleteUserPool',
+      'cognito-identity:DeleteIdentityPool',
     ]) {
       assert.ok(!push.has(action), `push has no ${action}`);
     }
+    // Stateless deletes (remove, replace, roll back) are there, conditioned on CloudFormation.
+    for (const action of ['lambda:DeleteFunction', 'iam:DeleteRole', 'appsync:DeleteResolver']) {
+      const statements = statementsWith(result, action);
+      assert.ok(statements.length > 0, `push has ${action}`);
+      for (const s of statements)
+        assert.deepEqual(
+          s.Condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia'],
+          ['cloudformation.amazonaws.com'],
+          `${action} only through CloudFormation`,
+        );
+    }
+    // Nested stacks only: the root stack is deleted by `amplify delete` (phase delete).
+    const rootStack = /stack\/amplify-lpdemo-dev-12345\/\*$/;
+    for (const s of statementsWith(result, 'cloudformation:DeleteStack'))
+      assert.ok(
+        !s.Resource.some((r) => rootStack.test(r)),
+        `push cannot delete the root stack: ${s.Resource}`,
+      );
+    const stateful = result.trimmed.filter((t) => t.action === 'dynamodb:DeleteTable');
+    assert.ok(stateful.length > 0 && stateful.every((t) => /destroys data/.test(t.reason)));
+
     const withDelete = granted(await generatePolicies({ projectDir: LPDEMO, phases: ['push', 'delete'] }));
     for (const action of [
       'cloudformation:DeleteStack',
       's3:DeleteBucket',
       'amplify:DeleteApp',
       'lambda:DeleteFunction',
+      'dynamodb:DeleteTable',
+      'cognito-idp:DeleteUserPool',
     ]) {
       assert.ok(withDelete.has(action), `push,delete has ${action}`);
     }
