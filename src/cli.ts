@@ -31,6 +31,7 @@ const OPTIONS = {
   resource: { type: 'string' },
   'allow-outside': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
   yes: { type: 'boolean', short: 'y' },
 } as const;
 
