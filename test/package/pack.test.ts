@@ -47,6 +47,7 @@ describe('package: the README names exactly the commands the pack test runs', ()
  */
 describe('package: a fresh clone packs, installs and runs', function () {
   this.timeout(600_000);
+  let root: string | undefined;
   let clone: string;
   let prefix: string;
   let packageDir: string;
@@ -65,12 +66,14 @@ describe('package: a fresh clone packs, installs and runs', function () {
       console.log('    (skipped: not a git checkout)');
       this.skip();
     }
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-pack-'));
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-pack-'));
     clone = path.join(root, 'clone');
     prefix = path.join(root, 'prefix');
     packageDir = path.join(prefix, 'lib', 'node_modules', 'amplify-least-privilege');
     run('git', ['clone', '--quiet', REPO_ROOT, clone], root);
   });
+  // The clone's node_modules and the prefix hold about 200 MB.
+  after(() => root && fs.rmSync(root, { recursive: true, force: true }));
 
   it("the README's example command works in the fresh clone: npm ci && npm run example", () => {
     const result = shell(DEVELOP[0][0], clone, npmEnv());
