@@ -32,6 +32,7 @@ const OPTIONS = {
   'allow-outside': { type: 'boolean' },
   force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
   yes: { type: 'boolean', short: 'y' },
 } as const;
 

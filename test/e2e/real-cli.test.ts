@@ -54,14 +54,28 @@ describe('e2e: the plugin in the real Amplify CLI', function () {
     assert.ok(report.resources.some((r: { category: string }) => r.category === 'geo'));
   });
 
-  it('`amplify least-privilege help` and `generate --help` print the help', () => {
+  it('`amplify least-privilege help` prints the short help; `generate --help` and `help generate` its own', () => {
+    const help = runAmplify(['least-privilege', 'help'], project, env);
+    assert.equal(help.status, 0, help.output);
+    assert.match(help.stdout, /^ {2}amplify least-privilege help COMMAND/m);
+    assert.doesNotMatch(help.stdout, /--out/);
     for (const args of [
-      ['least-privilege', 'help'],
       ['least-privilege', 'generate', '--help'],
+      ['least-privilege', 'help', 'generate'],
     ]) {
       const run = runAmplify(args, project, env);
       assert.equal(run.status, 0, run.output);
-      assert.match(run.stdout, /amplify least-privilege generate \[--out FILE\]/);
+      assert.match(run.stdout, /Usage: amplify least-privilege generate \[--out FILE\]/);
+      assert.match(run.stdout, /^ {2}--permissions-boundary ARN/m);
+    }
+  });
+
+  it('`amplify least-privilege --version` (and -v) prints the version of package.json', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+    for (const flag of ['--version', '-v']) {
+      const run = runAmplify(['least-privilege', flag], project, env);
+      assert.equal(run.status, 0, run.output);
+      assert.equal(run.stdout.trim().split('\n').pop(), version);
     }
   });
 
