@@ -53,8 +53,6 @@ export interface CfnResource {
   readonly retainedOnDelete: boolean;
   /** Resolved name patterns of the physical resource (from its name property), `*` where unknown. */
   readonly names: readonly string[];
-  /** ARNs written literally (after resolving intrinsics) in the resource's properties, outside policy documents. */
-  readonly referencedArns: readonly string[];
   /** Services a role can be assumed by (AWS::IAM::Role only). */
   readonly trustedServices: readonly string[];
 }

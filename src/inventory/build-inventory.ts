@@ -214,7 +214,6 @@ function knownResource(
     names: known.names
       ? known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope))
       : physicalNames(known.type, {}, scope, catalog.resourceNames),
-    referencedArns: [],
     trustedServices: known.trustedServices ?? [],
   }));
   return {

@@ -4,14 +4,6 @@ import { asRecord, isRecord } from '../discovery/read-files';
 import { evaluateCondition, own, resolvePatterns, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';
 
-/** Properties whose ARNs are what the deployed resource may access, not what the deployer touches. */
-const POLICY_PROPERTIES = new Set([
-  'PolicyDocument',
-  'AssumeRolePolicyDocument',
-  'Policies',
-  'ManagedPolicyArns',
-]);
-
 export interface TemplateScope extends ResolveScope {
   /** Pattern for names CloudFormation generates in this stack (cut stack name + `*`). */
   readonly generatedName: string;
@@ -19,7 +11,7 @@ export interface TemplateScope extends ResolveScope {
 
 /**
  * The resources of one template, with what the policy needs to know about each: type, the
- * properties present, resolved names, literal ARNs it points at and, for roles, who may assume them.
+ * properties present, resolved names and, for roles, who may assume them.
  * Resources whose `Condition` is known to be false are left out.
  */
 export function extractCfnResources(
@@ -43,7 +35,6 @@ export function extractCfnResources(
       retainedOnDelete:
         resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
       names: physicalNames(resource.Type, properties, scope, names, logicalId),
-      referencedArns: referencedArns(properties, scope),
       trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
     });
   }
@@ -105,29 +96,6 @@ function generatedName(kind: GeneratedName | undefined, scope: TemplateScope, lo
     default:
       return '*';
   }
-}
-
-function referencedArns(properties: Record<string, unknown>, scope: ResolveScope): string[] {
-  const found = new Set<string>();
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 30) return;
-    if (typeof value === 'string') {
-      if (value.startsWith('arn:')) found.add(value);
-    } else if (Array.isArray(value)) {
-      value.forEach((item) => visit(item, depth + 1));
-    } else if (isRecord(value)) {
-      const keys = Object.keys(value);
-      if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
-        for (const resolved of resolvePatterns(value, scope))
-          if (resolved.startsWith('arn:')) found.add(resolved);
-        return;
-      }
-      for (const [key, child] of Object.entries(value))
-        if (!POLICY_PROPERTIES.has(key)) visit(child, depth + 1);
-    }
-  };
-  visit(properties, 0);
-  return [...found].filter((arn) => arn !== 'arn:*').sort();
 }
 
 function trustedServices(properties: Record<string, unknown>, scope: ResolveScope): string[] {
