@@ -53,6 +53,8 @@ export interface CfnResource {
   readonly retainedOnDelete: boolean;
   /** Resolved name patterns of the physical resource (from its name property), `*` where unknown. */
   readonly names: readonly string[];
+  /** Why a name pattern has a wildcard, where known (an id assigned at creation, a generated name). */
+  readonly nameCauses?: Readonly<Record<string, string>>;
   /** Services a role can be assumed by (AWS::IAM::Role only). */
   readonly trustedServices: readonly string[];
 }

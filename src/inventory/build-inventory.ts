@@ -5,9 +5,16 @@ import { deploymentNames, type DeploymentNames } from '../discovery/deployment-n
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
-import { extractCfnResources, physicalNames, propertyPaths, type TemplateScope } from './cfn-resources';
+import {
+  explainedNames,
+  extractCfnResources,
+  namesOf,
+  propertyPaths,
+  type TemplateScope,
+} from './cfn-resources';
 import { detectFeatures } from './features';
-import { resolvePatterns } from './intrinsics';
+import { own, resolvePatterns } from './intrinsics';
+import { attributeResolver, scopeNestedTemplates } from './nested-stacks';
 import { matches, type PredicateSubject } from './predicate';
 import { readCategoryLevelTemplates, readResourceTemplates, type TemplateFile } from './template-files';
 
@@ -167,17 +174,28 @@ function resourceFromTemplates(
 ): InventoryResource | undefined {
   if (templates.length === 0) return undefined;
   warnings.push(...templates.flatMap((t) => (t.warning ? [t.warning] : [])));
-  const cfnResources = templates.flatMap(({ file, template }) => {
-    const scope = templateScope(
-      stackName,
-      { ...defaultsOf(template.Parameters), ...parameters },
+  const deployed = own(context.deployedOutputs ?? {}, `${entry.category}/${entry.name}`);
+  // Nested stacks get what their parent passes them, resolved in the parent's scope.
+  const { scoped, missing } = scopeNestedTemplates(templates, ({ template }, passed, nestedName) =>
+    templateScope(
+      nestedName ?? stackName,
+      { ...defaultsOf(template.Parameters), ...parameters, ...passed },
       template.Conditions,
       context,
       names,
       catalog,
-    );
-    return extractCfnResources(template, file, scope, catalog.resourceNames);
-  });
+      attributeResolver(template, catalog.resourceNames, deployed),
+    ),
+  );
+  // The root stack's nested stacks are the project's resources, read from their own folders.
+  if (entry.category !== ROOT_CATEGORY)
+    for (const { parent, stack } of missing)
+      warnings.push(
+        `${entry.category}/${entry.name}: the nested stack ${stack.logicalId} in ${parent} deploys ${stack.url}, which is not among the resource's templates, so the policy has nothing for that stack's resources. Run \`amplify build\` and generate again.`,
+      );
+  const cfnResources = scoped.flatMap(({ template: { file, template }, scope }) =>
+    extractCfnResources(template, file, scope, catalog.resourceNames),
+  );
   return {
     category: entry.category,
     service: entry.service,
@@ -211,9 +229,9 @@ function knownResource(
     template: 'data:known-templates.json',
     propertyPaths: propertiesUnknown ? undefined : known.properties,
     retainedOnDelete: known.deletionPolicy === 'Retain',
-    names: known.names
-      ? known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope))
-      : physicalNames(known.type, {}, scope, catalog.resourceNames),
+    ...(known.names
+      ? { names: known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope)) }
+      : namesOf(explainedNames(known.type, {}, scope, catalog.resourceNames))),
     trustedServices: known.trustedServices ?? [],
   }));
   return {
@@ -234,9 +252,11 @@ function templateScope(
   context: ProjectContext | undefined,
   names: DeploymentNames,
   catalog: Catalog,
+  attribute?: TemplateScope['attribute'],
 ): TemplateScope {
   const prefixLength = catalog.resourceNames.generatedNames.stackNamePrefixLength;
   return {
+    ...(attribute ? { attribute } : {}),
     parameters,
     conditions: conditions ?? {},
     region: context?.region ?? (names.Region === '*' ? undefined : names.Region),

@@ -1,7 +1,7 @@
 import type { CfnResource } from '../model';
-import type { GeneratedName, ResourceNames } from '../requirements/catalog';
+import type { NameRule, ResourceNames } from '../requirements/catalog';
 import { asRecord, isRecord } from '../discovery/read-files';
-import { evaluateCondition, own, resolvePatterns, type ResolveScope } from './intrinsics';
+import { evaluateCondition, own, resolveExplained, resolvePatterns, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';
 
 export interface TemplateScope extends ResolveScope {
@@ -34,12 +34,16 @@ export function extractCfnResources(
       propertyPaths: propertyPaths(properties),
       retainedOnDelete:
         resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
-      names: physicalNames(resource.Type, properties, scope, names, logicalId),
+      ...namesOf(explainedNames(resource.Type, properties, scope, names, logicalId)),
       trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
     });
   }
   return resources;
 }
+
+/** The CfnResource fields for a resource's names: `nameCauses` only when a pattern has one. */
+export const namesOf = ({ names, causes }: ExplainedNames): Pick<CfnResource, 'names' | 'nameCauses'> =>
+  Object.keys(causes).length > 0 ? { names, nameCauses: causes } : { names };
 
 /** Dot paths of the properties set (objects inside lists included, without index), down to four levels. */
 export function propertyPaths(properties: Record<string, unknown>): string[] {
@@ -63,10 +67,17 @@ export function propertyPaths(properties: Record<string, unknown>): string[] {
   return [...paths].sort();
 }
 
+/** A resource's name patterns, and why each pattern with a wildcard is one (when a rule says). */
+export interface ExplainedNames {
+  readonly names: string[];
+  /** Name pattern → cause: an id assigned at creation, a name the service generates, ... */
+  readonly causes: Record<string, string>;
+}
+
 /**
  * Name patterns of the physical resource: the template's name, else the name CloudFormation or
  * the service generates (data/cfn-resource-names.json): `<cut stack name>*`, `<LogicalId>-*`,
- * or `*` for ids assigned at creation.
+ * `amplify-opense-*`, or `*` for ids assigned at creation.
  */
 export function physicalNames(
   type: string,
@@ -75,26 +86,73 @@ export function physicalNames(
   names: ResourceNames,
   logicalId = '',
 ): string[] {
-  const rule = own(names.types, type);
-  if (!rule) return [];
-  if (rule.nestedStack) return [`${scope.stackName}-*`.replace(/\*+/g, '*')];
-  const declared =
-    rule.nameProperty && Object.hasOwn(properties, rule.nameProperty)
-      ? resolvePatterns(properties[rule.nameProperty], scope)
-      : [];
-  const usable = declared.filter((name) => name !== '*' && name !== '');
-  const result = usable.length > 0 ? usable : [generatedName(rule.generated, scope, logicalId)];
-  return rule.lowercase ? result.map((name) => name.toLowerCase()) : result;
+  return explainedNames(type, properties, scope, names, logicalId).names;
 }
 
-function generatedName(kind: GeneratedName | undefined, scope: TemplateScope, logicalId: string): string {
-  switch (kind ?? 'stack-prefix') {
+/** physicalNames, with the cause of every pattern a rule or an unknown part explains. */
+export function explainedNames(
+  type: string,
+  properties: Record<string, unknown>,
+  scope: TemplateScope,
+  names: ResourceNames,
+  logicalId = '',
+): ExplainedNames {
+  const causes: Record<string, string> = Object.create(null) as Record<string, string>;
+  const rule = own(names.types, type);
+  if (!rule) return { names: [], causes };
+  if (rule.nestedStack) return { names: [`${scope.stackName}-*`.replace(/\*+/g, '*')], causes };
+  const declared =
+    rule.nameProperty && Object.hasOwn(properties, rule.nameProperty)
+      ? resolveExplained(properties[rule.nameProperty], scope)
+      : [];
+  const usable = declared.filter(({ pattern }) => pattern !== '*' && pattern !== '');
+  const found =
+    usable.length > 0
+      ? usable.map(({ pattern, causes }) => ({ pattern, cause: causes.join('; ') || undefined }))
+      : [generatedName(type, rule, scope, logicalId)];
+  const result: string[] = [];
+  for (const { pattern, cause } of found) {
+    const name = rule.lowercase ? pattern.toLowerCase() : pattern;
+    if (!result.includes(name)) result.push(name);
+    if (cause && name.includes('*')) causes[name] = cause;
+  }
+  return { names: result, causes };
+}
+
+function generatedName(
+  type: string,
+  rule: NameRule,
+  scope: TemplateScope,
+  logicalId: string,
+): { pattern: string; cause?: string } {
+  const source = rule.source ?? 'data/cfn-resource-names.json';
+  switch (rule.generated ?? 'stack-prefix') {
     case 'stack-prefix':
-      return scope.generatedName;
+      return { pattern: scope.generatedName };
     case 'logical-id':
-      return logicalId ? `${logicalId}-*` : '*';
+      return logicalId
+        ? {
+            pattern: `${logicalId}-*`,
+            cause: `${type}: the service names it <LogicalId>-<random> (${source})`,
+          }
+        : { pattern: '*', cause: `${type}: no logical id to name it by (${source})` };
+    case 'stack-and-logical-id-cut': {
+      const cut = rule.cut ?? { stack: 7, logicalId: 6 };
+      const wildcard = scope.stackName.indexOf('*');
+      const stackPart = scope.stackName.slice(0, cut.stack);
+      const pattern =
+        wildcard >= 0 && wildcard < cut.stack
+          ? `${scope.stackName.slice(0, wildcard)}*`
+          : `${stackPart}-${logicalId.slice(0, cut.logicalId)}-*`;
+      return {
+        pattern,
+        cause: `${type}: CloudFormation names it <first ${cut.stack} characters of the stack name>-<first ${cut.logicalId} of the logical id>-<random>, which other Amplify projects share (${source})`,
+      };
+    }
+    case 'random':
+      return { pattern: '*', cause: `${type}: id assigned at creation (${source})` };
     default:
-      return '*';
+      return { pattern: '*', cause: `${type}: no confirmed name rule (${source})` };
   }
 }
 

@@ -51,7 +51,8 @@ export interface KnownTemplate {
 }
 
 /** What CloudFormation names a resource whose template gives no name (data/cfn-resource-names.json `kinds`). */
-export type GeneratedName = 'stack-prefix' | 'logical-id' | 'random' | 'uncertain';
+export type GeneratedName =
+  'stack-prefix' | 'logical-id' | 'random' | 'uncertain' | 'stack-and-logical-id-cut';
 
 export interface NameRule {
   readonly arnType: string;
@@ -63,6 +64,10 @@ export interface NameRule {
   readonly source?: string;
   /** amplify-meta.json outputs of the resource that hold the id assigned at creation. */
   readonly deployedOutputs?: readonly string[];
+  /** Attributes (`Ref` for the Ref value) that return the id assigned at creation. */
+  readonly idAttributes?: readonly string[];
+  /** For `stack-and-logical-id-cut`: how many characters of the stack name and logical id the name keeps. */
+  readonly cut?: { readonly stack: number; readonly logicalId: number };
 }
 
 export interface ResourceNames {

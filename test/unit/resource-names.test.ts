@@ -54,6 +54,7 @@ describe('data/cfn-resource-names.json: the name of every resource type', () => 
             'logical-id': ['MyLogicalId-*'],
             random: ['*'],
             uncertain: ['*'],
+            'stack-and-logical-id-cut': [`amplify-${'MyLogicalId'.slice(0, rule.cut?.logicalId)}-*`],
           }[rule.generated ?? 'stack-prefix'].map((n) => (rule.lowercase ? n.toLowerCase() : n));
       assert.deepEqual(generated, expected);
       if (rule.nameProperty) {
