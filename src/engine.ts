@@ -43,7 +43,7 @@ import {
   type OverridesReport,
 } from './overrides/apply-overrides';
 import { readOverrides } from './overrides/overrides-file';
-import { loadCatalog } from './requirements/catalog';
+import { loadCatalog, nameArnTypes } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
 import type { TrimmedAction } from './requirements/trimming';
 
@@ -97,7 +97,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
-  const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
+  const arnTypes = nameArnTypes(catalog.resourceNames);
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,

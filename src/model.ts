@@ -55,6 +55,8 @@ export interface CfnResource {
   readonly names: readonly string[];
   /** Why a name pattern has a wildcard, where known (an id assigned at creation, a generated name). */
   readonly nameCauses?: Readonly<Record<string, string>>;
+  /** Names of what the service creates on its own for this resource (an Amplify branch's notification topics). */
+  readonly createdNames?: ReadonlyArray<{ readonly arnType: string; readonly names: readonly string[] }>;
   /** Services a role can be assumed by (AWS::IAM::Role only). */
   readonly trustedServices: readonly string[];
 }

@@ -6,6 +6,7 @@ import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
 import {
+  createdNamesOf,
   explainedNames,
   extractCfnResources,
   namesOf,
@@ -232,6 +233,7 @@ function knownResource(
     ...(known.names
       ? { names: known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope)) }
       : namesOf(explainedNames(known.type, {}, scope, catalog.resourceNames))),
+    ...createdNamesOf(known.type, {}, scope, catalog.resourceNames),
     trustedServices: known.trustedServices ?? [],
   }));
   return {
@@ -330,6 +332,7 @@ function nestedStackParameters(names: DeploymentNames): Record<string, string> {
 
 function knownParameters(names: DeploymentNames): Record<string, string> {
   return {
+    AppId: names.AppId,
     Env: names.Env,
     RootStackName: names.RootStackName,
     DeploymentBucket: names.DeploymentBucket,

@@ -35,6 +35,7 @@ export function extractCfnResources(
       retainedOnDelete:
         resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
       ...namesOf(explainedNames(resource.Type, properties, scope, names, logicalId)),
+      ...createdNamesOf(resource.Type, properties, scope, names),
       trustedServices: resource.Type === 'AWS::IAM::Role' ? trustedServices(properties, scope) : [],
     });
   }
@@ -44,6 +45,27 @@ export function extractCfnResources(
 /** The CfnResource fields for a resource's names: `nameCauses` only when a pattern has one. */
 export const namesOf = ({ names, causes }: ExplainedNames): Pick<CfnResource, 'names' | 'nameCauses'> =>
   Object.keys(causes).length > 0 ? { names, nameCauses: causes } : { names };
+
+/**
+ * Names of what the service creates on its own for a resource (data/cfn-resource-names.json
+ * `serviceCreated`), from its properties (or, for a known template, the scope's parameters).
+ * A name whose variable is unknown is left out: it would reach other apps' resources.
+ */
+export function createdNamesOf(
+  type: string,
+  properties: Record<string, unknown>,
+  scope: ResolveScope,
+  names: ResourceNames,
+): Pick<CfnResource, 'createdNames'> {
+  const created = (own(names.serviceCreated?.types ?? {}, type) ?? []).flatMap(({ arnType, name }) => {
+    const wildcards = name.split('*').length;
+    const resolved = resolvePatterns({ 'Fn::Sub': [name, properties] }, scope).filter(
+      (value) => value.split('*').length === wildcards,
+    );
+    return resolved.length > 0 ? [{ arnType, names: resolved }] : [];
+  });
+  return created.length > 0 ? { createdNames: created } : {};
+}
 
 /** Dot paths of the properties set (objects inside lists included, without index), down to four levels. */
 export function propertyPaths(properties: Record<string, unknown>): string[] {

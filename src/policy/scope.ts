@@ -74,6 +74,14 @@ export function buildNameRegistry(
       }
     }
   }
+  // What services create on their own for the project's resources (an Amplify branch's topics).
+  for (const resource of inventory.resources)
+    for (const { arnType, names: created } of resource.cfnResources.flatMap((c) => c.createdNames ?? []))
+      for (const key of new Set(iam.formats(arnType).flatMap((format) => nameKey(format) ?? []))) {
+        const set = names.get(key) ?? new Set<string>();
+        created.forEach((name) => set.add(name));
+        names.set(key, set);
+      }
   return {
     names: new Map([...names].map(([key, set]) => [key, withoutCovered(set)])),
     byType: new Map(

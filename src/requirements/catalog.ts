@@ -70,8 +70,17 @@ export interface NameRule {
   readonly cut?: { readonly stack: number; readonly logicalId: number };
 }
 
+/** A resource a service creates on its own while a handler runs (data/cfn-resource-names.json `serviceCreated`). */
+export interface ServiceCreatedName {
+  readonly arnType: string;
+  /** Fn::Sub pattern over the resource's properties. */
+  readonly name: string;
+  readonly source: string;
+}
+
 export interface ResourceNames {
   readonly generatedNames: { readonly stackNamePrefixLength: number };
+  readonly serviceCreated?: { readonly types: Readonly<Record<string, readonly ServiceCreatedName[]>> };
   /** IAM resource types (`service:key`) never granted on a bare `*` name. */
   readonly neverBare: { readonly arnTypes: readonly string[] };
   readonly types: Readonly<Record<string, NameRule>>;
@@ -157,7 +166,21 @@ export function loadCatalog(): Catalog {
 const dictionary = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
   Object.assign(Object.create(null) as Record<string, T>, record);
 
-const namesByType = (names: ResourceNames): ResourceNames => ({ ...names, types: dictionary(names.types) });
+const namesByType = (names: ResourceNames): ResourceNames => ({
+  ...names,
+  types: dictionary(names.types),
+  serviceCreated: { types: dictionary(names.serviceCreated?.types ?? {}) },
+});
+
+/** Every IAM resource type (`service:key`) the name data puts names in: the IAM reference loads their ARN formats. */
+export const nameArnTypes = (names: ResourceNames): string[] => [
+  ...new Set([
+    ...Object.values(names.types).map((rule) => rule.arnType),
+    ...Object.values(names.serviceCreated?.types ?? {}).flatMap((list) =>
+      list.map((created) => created.arnType),
+    ),
+  ]),
+];
 
 function groupByType(rules: readonly TrimRule[]): Record<string, TrimRule[]> {
   const byType: Record<string, TrimRule[]> = dictionary({});
