@@ -14,7 +14,15 @@ import {
   type TemplateScope,
 } from './cfn-resources';
 import { detectFeatures } from './features';
-import { own, resolvePatterns } from './intrinsics';
+import { own, unknownBecause } from './intrinsics';
+import {
+  graphqlTables,
+  knownNames,
+  knownValues,
+  missingVariableCause,
+  recordedInputs,
+  stackSuffix,
+} from './known-names';
 import { attributeResolver, scopeNestedTemplates } from './nested-stacks';
 import { matches, type PredicateSubject } from './predicate';
 import { readCategoryLevelTemplates, readResourceTemplates, type TemplateFile } from './template-files';
@@ -81,16 +89,41 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
       ...stringValues(asRecord(teamParameters[entry.category])[entry.name]),
     };
     const stackName = `${names.RootStackName}-${entry.category}${entry.name}-*`;
-    const fromTemplates = resourceFromTemplates(entry, templates, stackName, parameters, scope);
     const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
     const built = templates.some((t) => t.file.includes(`/${entry.category}/${entry.name}/build/`));
+    const recorded = recordedFor(entry, parameters, scope);
+    // Without a build, the additions (stacks/) get what the service's root template would pass them.
+    const additions =
+      !built && known?.additionParameters
+        ? knownValues(
+            known.additionParameters,
+            knownScope(entry, stackName, names, catalog, recorded),
+            (variable) =>
+              missingVariableCause(`${entry.category}/${entry.name}`, variable, catalog.resourceNames),
+          )
+        : {};
+    const fromTemplates = resourceFromTemplates(
+      entry,
+      templates,
+      stackName,
+      { ...parameters, ...additions },
+      scope,
+    );
     const deployed = deployedPropertyPaths(entry, scope);
     if (fromTemplates && (built || !known?.builtTemplates)) {
       resources.push(withDeployedProperties(fromTemplates, deployed));
       continue;
     }
     // An override.ts can set any property at push time: the known template's properties then say nothing.
-    const fromKnown = knownResource(entry, known, stackName, names, catalog, hasOverride(entry, scope));
+    const fromKnown = knownResource(
+      entry,
+      known,
+      stackName,
+      names,
+      catalog,
+      hasOverride(entry, scope),
+      recorded,
+    );
     // Not built yet: the known types, plus what the project's own additional templates declare.
     resources.push(
       withDeployedProperties(
@@ -208,6 +241,15 @@ function resourceFromTemplates(
   };
 }
 
+/** What a resource without a built template records about its names (see known-names.ts). */
+interface Recorded {
+  readonly values: Record<string, string>;
+  /** `@model` tables of an API's schema. */
+  readonly models: readonly string[];
+}
+
+const NOTHING_RECORDED: Recorded = { values: {}, models: [] };
+
 function knownResource(
   entry: BackendEntry,
   known: KnownTemplate | undefined,
@@ -215,24 +257,23 @@ function knownResource(
   names: DeploymentNames,
   catalog: Catalog,
   propertiesUnknown = false,
+  recorded: Recorded = NOTHING_RECORDED,
 ): InventoryResource {
-  const scope = templateScope(
-    stackName,
-    { ...knownParameters(names), ResourceName: entry.name },
-    {},
-    undefined,
-    names,
-    catalog,
-  );
+  const scope = knownScope(entry, stackName, names, catalog, recorded);
+  const owner = `${entry.category}/${entry.name}`;
   const cfnResources: CfnResource[] = (known?.types ?? []).map((known) => ({
     logicalId: `${known.type}`,
     type: known.type,
     template: 'data:known-templates.json',
     propertyPaths: propertiesUnknown ? undefined : known.properties,
     retainedOnDelete: known.deletionPolicy === 'Retain',
-    ...(known.names
-      ? { names: known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope)) }
-      : namesOf(explainedNames(known.type, {}, scope, catalog.resourceNames))),
+    ...namesOf(
+      known.names
+        ? knownNames(known.names, scope, recorded.models, (variable) =>
+            missingVariableCause(owner, variable, catalog.resourceNames),
+          )
+        : explainedNames(known.type, {}, scope, catalog.resourceNames),
+    ),
     ...createdNamesOf(known.type, {}, scope, catalog.resourceNames),
     trustedServices: known.trustedServices ?? [],
   }));
@@ -245,6 +286,30 @@ function knownResource(
     typesFrom: known && known.types.length > 0 ? 'known-template' : 'none',
     cfnResources,
   };
+}
+
+/** The scope known-template names resolve in: what the project records, and the deployment names. */
+function knownScope(
+  entry: BackendEntry,
+  stackName: string,
+  names: DeploymentNames,
+  catalog: Catalog,
+  recorded: Recorded,
+): TemplateScope {
+  const suffix = stackSuffix(names.RootStackName);
+  return templateScope(
+    stackName,
+    {
+      ...recorded.values,
+      ...knownParameters(names),
+      ...(suffix ? { StackSuffix: suffix } : {}),
+      ResourceName: entry.name,
+    },
+    {},
+    undefined,
+    names,
+    catalog,
+  );
 }
 
 function templateScope(
@@ -300,6 +365,23 @@ function withDeployedProperties(
   };
 }
 
+/** What the project records for a resource's names: its parameters, cli-inputs.json, amplify-meta.json outputs, API models. */
+function recordedFor(
+  entry: BackendEntry,
+  parameters: Record<string, string>,
+  { context }: BuildScope,
+): Recorded {
+  const dir = path.join(context.rootDir, 'amplify', 'backend', entry.category, entry.name);
+  return {
+    values: {
+      ...recordedInputs(dir, context.rootDir),
+      ...parameters,
+      ...own(context.deployedOutputs ?? {}, `${entry.category}/${entry.name}`),
+    },
+    models: entry.service === 'AppSync' ? graphqlTables(dir, context.rootDir) : [],
+  };
+}
+
 /** An override.ts (amplify override) next to the resource, or beside the root stack. */
 function hasOverride(entry: BackendEntry, { context }: BuildScope): boolean {
   return fs.existsSync(path.join(context.rootDir, 'amplify', 'backend', resourceDir(entry), 'override.ts'));
@@ -326,7 +408,8 @@ function nestedStackParameters(names: DeploymentNames): Record<string, string> {
     authRoleName: names.AuthRoleName,
     unauthRoleName: names.UnauthRoleName,
   };
-  if (names.Env !== '*') values.env = names.Env;
+  // No env: * (never the templates' NONE default, which would pick the names of no real env).
+  values.env = names.Env !== '*' ? names.Env : unknownBecause('no env is checked out or named (--env)');
   return values;
 }
 

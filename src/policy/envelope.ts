@@ -10,7 +10,7 @@
 import type { DeploymentNames } from '../discovery/deployment-names';
 import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
 import { literalPrefix } from './fold-names';
-import type { IamReference } from './iam-reference';
+import type { ActionResourceType, IamReference } from './iam-reference';
 import type { ScopedRequirement } from './scope';
 
 export interface Envelope {
@@ -84,7 +84,22 @@ export function widening(
   if (partition !== envelope.partition) return `${OUTSIDE_CAUSE}: partition ${partition}`;
   const place =
     placeCause('region', region, envelope.region) ?? placeCause('account', account, envelope.account);
-  if (place) return place;
+  if (place?.startsWith(OUTSIDE_CAUSE)) return place;
+  // Region or account not recorded: the name may be wider too, and the widening says both.
+  const named = nameCause(action, resource, types, info !== undefined, envelope, causes);
+  if (!place) return named;
+  return named === undefined || named.startsWith(OUTSIDE_CAUSE) ? (named ?? place) : `${place}; ${named}`;
+}
+
+/** What the name part of a granted pattern adds to a widening (see widening). */
+function nameCause(
+  action: string,
+  resource: string,
+  types: readonly ActionResourceType[],
+  known: boolean,
+  envelope: Envelope,
+  causes: ReadonlyMap<string, string>,
+): string | undefined {
   const formats = types
     .flatMap((type) => type.formats)
     .filter((format) => nameInArn(format, resource) !== undefined)
@@ -95,7 +110,7 @@ export function widening(
       .filter((format) => covers(resource, sampleArn(format, resource)));
     if (spans.length > 1)
       return `one pattern for ${spans.length} ARN formats of ${action}, none of them named by the project`;
-    return info
+    return known
       ? `${OUTSIDE_CAUSE}: fits none of the resource types IAM lists for ${action}`
       : `${OUTSIDE_CAUSE}: ${action} is not in IAM's reference`;
   }

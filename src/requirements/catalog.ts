@@ -46,6 +46,8 @@ export interface KnownTemplate {
   readonly where: string;
   /** Set when the service's real templates exist only in build/ (templates outside it are additions). */
   readonly builtTemplates?: string;
+  /** Parameters the service's built root template passes to the additions (stacks/), Fn::Sub over the known names. */
+  readonly additionParameters?: Readonly<Record<string, string>>;
   readonly when?: Predicate;
   readonly types: readonly KnownType[];
 }
