@@ -18,7 +18,14 @@ import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
-import { projectEnvelope, stackAnchors, wideningWarning, widenings, type Widening } from './policy/envelope';
+import {
+  handWrittenScope,
+  projectEnvelope,
+  stackAnchors,
+  wideningWarning,
+  widenings,
+  type Widening,
+} from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import type { PseudoValues } from './policy/arn-patterns';
 import {
@@ -37,9 +44,8 @@ import {
   overrideRequirements,
   type OverridesReport,
 } from './overrides/apply-overrides';
-import { projectEnvelope as overridesEnvelope } from './overrides/inside-project';
 import { readOverrides } from './overrides/overrides-file';
-import { loadCatalog } from './requirements/catalog';
+import { loadCatalog, nameArnTypes } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
@@ -105,21 +111,21 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
   const inputs = readLog.stop();
-  const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
+  const arnTypes = nameArnTypes(catalog.resourceNames);
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
   );
-  const grants = overrideRequirements(overrides, iam, {
-    env: context.envName,
-    phases,
-    envelope: overridesEnvelope(context, inventory),
-  });
-  // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
-  let overridden = NOTHING_APPLIED;
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
   const names = deploymentNames(context);
   const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
+  const grants = overrideRequirements(overrides, iam, {
+    env: context.envName,
+    phases,
+    envelope: handWrittenScope(envelope, registry),
+  });
+  // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
+  let overridden = NOTHING_APPLIED;
   const conditioned = (registry: NameRegistry): ConditionedRequirements => {
     const scoped = scopeRequirements(collected.requirements, iam, registry, names);
     const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);

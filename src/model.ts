@@ -53,8 +53,10 @@ export interface CfnResource {
   readonly retainedOnDelete: boolean;
   /** Resolved name patterns of the physical resource (from its name property), `*` where unknown. */
   readonly names: readonly string[];
-  /** ARNs written literally (after resolving intrinsics) in the resource's properties, outside policy documents. */
-  readonly referencedArns: readonly string[];
+  /** Why a name pattern has a wildcard, where known (an id assigned at creation, a generated name). */
+  readonly nameCauses?: Readonly<Record<string, string>>;
+  /** Names of what the service creates on its own for this resource (an Amplify branch's notification topics). */
+  readonly createdNames?: ReadonlyArray<{ readonly arnType: string; readonly names: readonly string[] }>;
   /** Services a role can be assumed by (AWS::IAM::Role only). */
   readonly trustedServices: readonly string[];
 }

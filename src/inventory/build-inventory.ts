@@ -4,10 +4,26 @@ import { deploymentNames, type DeploymentNames } from '../discovery/deployment-n
 import { asRecord, pathExists, readJsonIfExists } from '../discovery/read-files';
 import type { Catalog, KnownTemplate } from '../requirements/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
-import { extractCfnResources, physicalNames, propertyPaths, type TemplateScope } from './cfn-resources';
 import { DEPLOYED_FOLDER, deployedChanges, type DeployedEntry } from './deployed-changes';
+import {
+  createdNamesOf,
+  explainedNames,
+  extractCfnResources,
+  namesOf,
+  propertyPaths,
+  type TemplateScope,
+} from './cfn-resources';
 import { detectFeatures } from './features';
-import { resolvePatterns } from './intrinsics';
+import { own, unknownBecause } from './intrinsics';
+import {
+  graphqlTables,
+  knownNames,
+  knownValues,
+  missingVariableCause,
+  recordedInputs,
+  stackSuffix,
+} from './known-names';
+import { attributeResolver, scopeNestedTemplates } from './nested-stacks';
 import { matches, type PredicateSubject } from './predicate';
 import { readCategoryLevelTemplates, readResourceTemplates, type TemplateFile } from './template-files';
 
@@ -72,16 +88,41 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     const templates = templatesOf(entry);
     const parameters = parametersOf(backendDir, entry);
     const stackName = `${names.RootStackName}-${entry.category}${entry.name}-*`;
-    const fromTemplates = resourceFromTemplates(entry, templates, stackName, parameters, scope);
     const known = entry.imported ? undefined : catalog.knownTemplates[`${entry.category}:${entry.service}`];
     const built = templates.some((t) => t.file.includes(`/${entry.category}/${entry.name}/build/`));
+    const recorded = recordedFor(entry, parameters, scope);
+    // Without a build, the additions (stacks/) get what the service's root template would pass them.
+    const additions =
+      !built && known?.additionParameters
+        ? knownValues(
+            known.additionParameters,
+            knownScope(entry, stackName, names, catalog, recorded),
+            (variable) =>
+              missingVariableCause(`${entry.category}/${entry.name}`, variable, catalog.resourceNames),
+          )
+        : {};
+    const fromTemplates = resourceFromTemplates(
+      entry,
+      templates,
+      stackName,
+      { ...parameters, ...additions },
+      scope,
+    );
     const deployed = deployedPropertyPaths(entry, scope);
     if (fromTemplates && (built || !known?.builtTemplates)) {
       resources.push(withDeployedProperties(fromTemplates, deployed));
       continue;
     }
     // An override.ts can set any property at push time: the known template's properties then say nothing.
-    const fromKnown = knownResource(entry, known, stackName, names, catalog, hasOverride(entry, scope));
+    const fromKnown = knownResource(
+      entry,
+      known,
+      stackName,
+      names,
+      catalog,
+      hasOverride(entry, scope),
+      recorded,
+    );
     // Not built yet: the known types, plus what the project's own additional templates declare.
     resources.push(
       withDeployedProperties(
@@ -206,17 +247,28 @@ function resourceFromTemplates(
 ): InventoryResource | undefined {
   if (templates.length === 0) return undefined;
   warnings.push(...templates.flatMap((t) => (t.warning ? [t.warning] : [])));
-  const cfnResources = templates.flatMap(({ file, template }) => {
-    const scope = templateScope(
-      stackName,
-      { ...defaultsOf(template.Parameters), ...parameters },
+  const deployed = own(context.deployedOutputs ?? {}, `${entry.category}/${entry.name}`);
+  // Nested stacks get what their parent passes them, resolved in the parent's scope.
+  const { scoped, missing } = scopeNestedTemplates(templates, ({ template }, passed, nestedName) =>
+    templateScope(
+      nestedName ?? stackName,
+      { ...defaultsOf(template.Parameters), ...parameters, ...passed },
       template.Conditions,
       context,
       names,
       catalog,
-    );
-    return extractCfnResources(template, file, scope, catalog.resourceNames);
-  });
+      attributeResolver(template, catalog.resourceNames, deployed),
+    ),
+  );
+  // The root stack's nested stacks are the project's resources, read from their own folders.
+  if (entry.category !== ROOT_CATEGORY)
+    for (const { parent, stack } of missing)
+      warnings.push(
+        `${entry.category}/${entry.name}: the nested stack ${stack.logicalId} in ${parent} deploys ${stack.url}, which is not among the resource's templates, so the policy has nothing for that stack's resources. Run \`amplify build\` and generate again.`,
+      );
+  const cfnResources = scoped.flatMap(({ template: { file, template }, scope }) =>
+    extractCfnResources(template, file, scope, catalog.resourceNames),
+  );
   return {
     category: entry.category,
     service: entry.service,
@@ -228,6 +280,15 @@ function resourceFromTemplates(
   };
 }
 
+/** What a resource without a built template records about its names (see known-names.ts). */
+interface Recorded {
+  readonly values: Record<string, string>;
+  /** `@model` tables of an API's schema. */
+  readonly models: readonly string[];
+}
+
+const NOTHING_RECORDED: Recorded = { values: {}, models: [] };
+
 function knownResource(
   entry: BackendEntry,
   known: KnownTemplate | undefined,
@@ -235,25 +296,24 @@ function knownResource(
   names: DeploymentNames,
   catalog: Catalog,
   propertiesUnknown = false,
+  recorded: Recorded = NOTHING_RECORDED,
 ): InventoryResource {
-  const scope = templateScope(
-    stackName,
-    { ...knownParameters(names), ResourceName: entry.name },
-    {},
-    undefined,
-    names,
-    catalog,
-  );
+  const scope = knownScope(entry, stackName, names, catalog, recorded);
+  const owner = `${entry.category}/${entry.name}`;
   const cfnResources: CfnResource[] = (known?.types ?? []).map((known) => ({
     logicalId: `${known.type}`,
     type: known.type,
     template: 'data:known-templates.json',
     propertyPaths: propertiesUnknown ? undefined : known.properties,
     retainedOnDelete: known.deletionPolicy === 'Retain',
-    names: known.names
-      ? known.names.flatMap((pattern) => resolvePatterns({ 'Fn::Sub': pattern }, scope))
-      : physicalNames(known.type, {}, scope, catalog.resourceNames),
-    referencedArns: [],
+    ...namesOf(
+      known.names
+        ? knownNames(known.names, scope, recorded.models, (variable) =>
+            missingVariableCause(owner, variable, catalog.resourceNames),
+          )
+        : explainedNames(known.type, {}, scope, catalog.resourceNames),
+    ),
+    ...createdNamesOf(known.type, {}, scope, catalog.resourceNames),
     trustedServices: known.trustedServices ?? [],
   }));
   return {
@@ -267,6 +327,30 @@ function knownResource(
   };
 }
 
+/** The scope known-template names resolve in: what the project records, and the deployment names. */
+function knownScope(
+  entry: BackendEntry,
+  stackName: string,
+  names: DeploymentNames,
+  catalog: Catalog,
+  recorded: Recorded,
+): TemplateScope {
+  const suffix = stackSuffix(names.RootStackName);
+  return templateScope(
+    stackName,
+    {
+      ...recorded.values,
+      ...knownParameters(names),
+      ...(suffix ? { StackSuffix: suffix } : {}),
+      ResourceName: entry.name,
+    },
+    {},
+    undefined,
+    names,
+    catalog,
+  );
+}
+
 function templateScope(
   stackName: string,
   parameters: Record<string, string>,
@@ -274,9 +358,11 @@ function templateScope(
   context: ProjectContext | undefined,
   names: DeploymentNames,
   catalog: Catalog,
+  attribute?: TemplateScope['attribute'],
 ): TemplateScope {
   const prefixLength = catalog.resourceNames.generatedNames.stackNamePrefixLength;
   return {
+    ...(attribute ? { attribute } : {}),
     parameters,
     conditions: conditions ?? {},
     region: context?.region ?? (names.Region === '*' ? undefined : names.Region),
@@ -318,6 +404,23 @@ function withDeployedProperties(
   };
 }
 
+/** What the project records for a resource's names: its parameters, cli-inputs.json, amplify-meta.json outputs, API models. */
+function recordedFor(
+  entry: BackendEntry,
+  parameters: Record<string, string>,
+  { context }: BuildScope,
+): Recorded {
+  const dir = path.join(context.rootDir, 'amplify', 'backend', entry.category, entry.name);
+  return {
+    values: {
+      ...recordedInputs(dir, context.rootDir),
+      ...parameters,
+      ...own(context.deployedOutputs ?? {}, `${entry.category}/${entry.name}`),
+    },
+    models: entry.service === 'AppSync' ? graphqlTables(dir, context.rootDir) : [],
+  };
+}
+
 /** An override.ts (amplify override) next to the resource, or beside the root stack. */
 function hasOverride(entry: BackendEntry, { context }: BuildScope): boolean {
   return pathExists(path.join(context.rootDir, 'amplify', 'backend', resourceDir(entry), 'override.ts'));
@@ -344,12 +447,14 @@ function nestedStackParameters(names: DeploymentNames): Record<string, string> {
     authRoleName: names.AuthRoleName,
     unauthRoleName: names.UnauthRoleName,
   };
-  if (names.Env !== '*') values.env = names.Env;
+  // No env: * (never the templates' NONE default, which would pick the names of no real env).
+  values.env = names.Env !== '*' ? names.Env : unknownBecause('no env is checked out or named (--env)');
   return values;
 }
 
 function knownParameters(names: DeploymentNames): Record<string, string> {
   return {
+    AppId: names.AppId,
     Env: names.Env,
     RootStackName: names.RootStackName,
     DeploymentBucket: names.DeploymentBucket,

@@ -15,6 +15,11 @@ export interface ResolveScope {
   readonly partition: string;
   /** Pattern of the stack's own name (`AWS::StackName`). */
   readonly stackName: string;
+  /**
+   * The value of `Fn::GetAtt [logicalId, attribute]`, or of `Ref logicalId` (attribute `Ref`)
+   * for a resource of the template; undefined: unknown (`*`). May be an unknown with a cause.
+   */
+  readonly attribute?: (logicalId: string, attribute: string) => string | undefined;
 }
 
 /**
@@ -24,11 +29,51 @@ export interface ResolveScope {
 export const MAX_ALTERNATIVES = 16;
 const UNKNOWN = '*';
 
+/**
+ * An unknown part with the reason it is unknown (an id assigned at creation, a nested stack's
+ * output): a `*` that carries its cause through joins, parameters and nested stacks until the
+ * name is reported (see resolveExplained). Every check for `*` treats it as unknown.
+ */
+const CAUSE_START = '\uE000';
+const CAUSE_END = '\uE001';
+const CAUSED = /\*\uE000([^\uE001]*)\uE001/g;
+
+export const unknownBecause = (cause: string): string =>
+  `${UNKNOWN}${CAUSE_START}${cause.replace(/[\uE000\uE001]/g, '')}${CAUSE_END}`;
+
+/** A resolved value without its causes: every caused unknown becomes a plain `*`. */
+export const withoutCauses = (value: string): string => collapseWildcards(value.replace(CAUSED, UNKNOWN));
+
+/** One alternative of a resolved value and why its unknown parts are unknown (when known). */
+export interface ExplainedPattern {
+  readonly pattern: string;
+  readonly causes: readonly string[];
+}
+
 /** Own properties only: a template's `Ref: constructor` or `Type: __proto__` is data, not a prototype member. */
 export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
   Object.hasOwn(record, key) ? record[key] : undefined;
 
 export function resolvePatterns(value: unknown, scope: ResolveScope): string[] {
+  return unique(resolveValues(value, scope).map(withoutCauses));
+}
+
+/** The patterns of a value, each with the causes of its unknown parts. */
+export function resolveExplained(value: unknown, scope: ResolveScope): ExplainedPattern[] {
+  const explained = new Map<string, Set<string>>();
+  for (const raw of resolveValues(value, scope)) {
+    const causes = explained.get(withoutCauses(raw)) ?? new Set<string>();
+    for (const match of raw.matchAll(CAUSED)) causes.add(match[1]);
+    explained.set(withoutCauses(raw), causes);
+  }
+  return [...explained].map(([pattern, causes]) => ({ pattern, causes: [...causes].sort() }));
+}
+
+/**
+ * The alternatives of a value with their caused unknowns kept: what a parent stack passes to a
+ * nested stack's parameters, so the child's names still say why a part is unknown.
+ */
+export function resolveValues(value: unknown, scope: ResolveScope): string[] {
   return unique(resolve(value, scope, 0).map(collapseWildcards));
 }
 
@@ -49,6 +94,8 @@ function resolve(value: unknown, scope: ResolveScope, depth: number): string[] {
       return ifValue(arg, scope, depth);
     case 'Fn::Select':
       return select(arg, scope, depth);
+    case 'Fn::GetAtt':
+      return getAtt(arg, scope);
     default:
       return [UNKNOWN];
   }
@@ -69,8 +116,18 @@ function refValue(name: string, scope: ResolveScope): string[] {
     case 'AWS::NoValue':
       return [];
     default:
-      return [own(scope.parameters, name) ?? UNKNOWN];
+      return [own(scope.parameters, name) ?? scope.attribute?.(name, 'Ref') ?? UNKNOWN];
   }
+}
+
+/** `Fn::GetAtt [logicalId, attribute]`, `Fn::GetAtt "logicalId.attribute"` or `${logicalId.attribute}` in a Sub. */
+function getAtt(arg: unknown, scope: ResolveScope): string[] {
+  const dot = typeof arg === 'string' ? arg.indexOf('.') : -1;
+  const [logicalId, attribute] =
+    typeof arg === 'string' ? [arg.slice(0, dot), arg.slice(dot + 1)] : Array.isArray(arg) ? arg : [];
+  if (typeof logicalId !== 'string' || typeof attribute !== 'string' || !logicalId || !attribute)
+    return [UNKNOWN];
+  return [scope.attribute?.(logicalId, attribute) ?? UNKNOWN];
 }
 
 function join(arg: unknown, scope: ResolveScope, depth: number): string[] {
@@ -96,8 +153,23 @@ function resolveList(value: unknown, scope: ResolveScope, depth: number): string
 function select(arg: unknown, scope: ResolveScope, depth: number): string[] {
   if (!Array.isArray(arg)) return [UNKNOWN];
   const index = Number(resolve(arg[0], scope, depth + 1)[0]);
-  const items = resolveList(arg[1], scope, depth);
+  const items = resolveList(arg[1], scope, depth) ?? knownLeadingParts(arg[1], scope, depth);
   return items && Number.isInteger(index) && items[index] ? items[index] : [UNKNOWN];
+}
+
+/**
+ * The parts of an `Fn::Split` of a partly known value that come before its first unknown part
+ * (`amplify-lp-dev-12345-authlp-*` split on `-`: amplify, lp, dev, 12345, authlp): what an
+ * `Fn::Select` of an early part can still use. The rest of the list is unknown.
+ */
+function knownLeadingParts(value: unknown, scope: ResolveScope, depth: number): string[][] | undefined {
+  if (!isRecord(value) || !Array.isArray(value['Fn::Split'])) return undefined;
+  const [delimiter, source] = value['Fn::Split'] as unknown[];
+  const sources = resolve(source, scope, depth + 1);
+  if (typeof delimiter !== 'string' || !delimiter || sources.length !== 1) return undefined;
+  const parts = sources[0].split(delimiter);
+  const firstUnknown = parts.findIndex((part) => part.includes(UNKNOWN));
+  return parts.slice(0, firstUnknown < 0 ? parts.length : firstUnknown).map((part) => [part]);
 }
 
 function sub(arg: unknown, scope: ResolveScope, depth: number): string[] {
@@ -115,7 +187,7 @@ function sub(arg: unknown, scope: ResolveScope, depth: number): string[] {
       : Object.hasOwn(vars, name)
         ? resolve(vars[name], scope, depth + 1)
         : name.includes('.')
-          ? [UNKNOWN]
+          ? getAtt(name, scope)
           : refValue(name, scope);
     results = extend(results, values.length ? values : [''], (prefix, v) => prefix + literal + v);
     last = match.index + match[0].length;

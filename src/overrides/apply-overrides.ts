@@ -8,7 +8,7 @@ import { projectError } from '../errors';
 import { covers } from '../policy/arn-patterns';
 import type { IamReference } from '../policy/iam-reference';
 import type { ScopedRequirement } from '../policy/scope';
-import { insideProject, type ProjectEnvelope } from './inside-project';
+import { placeOf, type HandWrittenScope } from '../policy/envelope';
 import { OVERRIDES_FILE, type OverrideGrant, type Overrides } from './overrides-file';
 
 export interface AppliedGrant {
@@ -61,7 +61,7 @@ export const overrideActions = (overrides: Overrides): string[] => overrides.gra
 export function overrideRequirements(
   overrides: Overrides,
   iam: IamReference,
-  target: { readonly env?: string; readonly phases: readonly Phase[]; readonly envelope: ProjectEnvelope },
+  target: { readonly env?: string; readonly phases: readonly Phase[]; readonly envelope: HandWrittenScope },
 ): OverrideGrants {
   const requirements: ScopedRequirement[] = [];
   const grants: AppliedGrant[] = [];
@@ -80,8 +80,10 @@ export function overrideRequirements(
     const source = describeSource(grant);
     grants.push({ index, grant, source });
     for (const resource of grant.resources) {
-      const place = insideProject(resource, target.envelope);
-      if (!place.inside)
+      const place = grant.actions
+        .map((action) => placeOf(action, resource, iam, target.envelope))
+        .find((check) => !check.inside);
+      if (place)
         warnings.push(
           `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
         );

@@ -2,7 +2,7 @@
  * From a denial to the grant `learn` records: the IAM action that authorizes the denied call,
  * and the resource, exactly as the message names it, or, when the message names none (the
  * older `API: x Access Denied` form), the project's own ARN patterns for the failing resource.
- * Each resource is checked against the project (inside-project.ts); the command refuses what is
+ * Each resource is checked against the project's envelope (policy/envelope.ts); the command refuses what is
  * outside unless --allow-outside.
  */
 import * as fs from 'node:fs';
@@ -11,10 +11,10 @@ import type { ConditionBlock, Inventory, InventoryResource, ProjectContext } fro
 import { projectError, usageError } from '../errors';
 import { deploymentNames } from '../discovery/deployment-names';
 import { covers } from '../policy/arn-patterns';
+import { placeOf, type HandWrittenScope, type PlaceCheck } from '../policy/envelope';
 import type { IamReference } from '../policy/iam-reference';
 import { arnsForAction, buildNameRegistry } from '../policy/scope';
 import { DATA_DIR, type Catalog } from '../requirements/catalog';
-import { insideProject, type PlaceCheck, type ProjectEnvelope } from './inside-project';
 import { fixableByIdentityPolicy, unfixableAdvice, type Denial } from './parse-denial';
 
 export interface LearnContext {
@@ -23,7 +23,8 @@ export interface LearnContext {
   readonly catalog: Catalog;
   /** Must know the denied actions and their corrections (see learnActions). */
   readonly iam: IamReference;
-  readonly envelope: ProjectEnvelope;
+  /** The project's envelope and own names: what a grant must lie inside. */
+  readonly envelope: HandWrittenScope;
 }
 
 export interface ProposedGrant {
@@ -69,7 +70,9 @@ export function proposeGrant(denial: Denial, learn: LearnContext, explicitResour
   const places = resources.map((resource) =>
     wildcardOnly && resource === '*'
       ? { inside: true, reason: 'IAM has no resource type for this action: Resource must be *' }
-      : insideProject(resource, learn.envelope),
+      : (actions
+          .map((action) => placeOf(action, resource, learn.iam, learn.envelope))
+          .find((check) => !check.inside) ?? { inside: true }),
   );
   return { denial, actions, resources, ...(condition ? { condition } : {}), resourceNote: note, places };
 }

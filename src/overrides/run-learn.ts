@@ -9,10 +9,12 @@ import { LeastPrivilegeError, noProjectError, projectError, usageError } from '.
 import { findProjectRoot } from '../discovery/find-project-root';
 import { readProjectContext } from '../discovery/project-context';
 import { buildInventory } from '../inventory/build-inventory';
+import { deploymentNames } from '../discovery/deployment-names';
+import { handWrittenScope, projectEnvelope } from '../policy/envelope';
 import { loadIamReference } from '../policy/iam-reference';
-import { loadCatalog } from '../requirements/catalog';
+import { buildNameRegistry } from '../policy/scope';
+import { loadCatalog, nameArnTypes } from '../requirements/catalog';
 import { describeSource } from './apply-overrides';
-import { projectEnvelope } from './inside-project';
 import { learnActions, proposeGrant, type LearnContext, type ProposedGrant } from './learn-grant';
 import {
   OVERRIDES_FILE,
@@ -55,16 +57,16 @@ export async function runLearn(options: LearnOptions, env: CommandEnv): Promise<
       `The message holds ${denials.length} denials; --resource can name the resource of one only.`,
       'Learn them one at a time: paste one denial with its --resource.',
     );
-  const iam = await loadIamReference(
-    learnActions(denials, catalog),
-    Object.values(catalog.resourceNames.types).map((rule) => rule.arnType),
-  );
+  const iam = await loadIamReference(learnActions(denials, catalog), nameArnTypes(catalog.resourceNames));
   const learn: LearnContext = {
     context,
     inventory,
     catalog,
     iam,
-    envelope: projectEnvelope(context, inventory),
+    envelope: handWrittenScope(
+      projectEnvelope(deploymentNames(context), catalog.resourceNames.generatedNames.stackNamePrefixLength),
+      buildNameRegistry(inventory, catalog, iam, context.deployedOutputs),
+    ),
   };
 
   const proposals: ProposedGrant[] = [];

@@ -1,14 +1,16 @@
 /**
- * The envelope: every (action, resource) the policy grants must lie inside the project — its
- * partition, account and region, and either one named resource or a name anchored on the
- * project's own identifiers (root stack name and CloudFormation's 25-character cut of it,
- * deployment bucket, app id). A grant outside it is a typed widening with its cause, shown in
- * `--json` (`widened`) and as a warning: never silent. Pure functions.
+ * The envelope, the one definition of "inside the project": every (action, resource) the
+ * policy grants must lie inside it — the project's partition, account and region, and either
+ * one named resource or a name anchored on the project's own identifiers (root stack name and
+ * CloudFormation's 25-character cut of it, deployment bucket, app id). A grant outside it is a
+ * typed widening with its cause, shown in `--json` (`widened`) and as a warning: never silent.
+ * ARNs written by hand (learn, overrides.json) are judged by the same rules plus the project's
+ * own names: a name must be one of them, or a pattern they cover (placeOf). Pure functions.
  */
 import type { DeploymentNames } from '../discovery/deployment-names';
 import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
 import { literalPrefix } from './fold-names';
-import type { IamReference } from './iam-reference';
+import type { ActionResourceType, IamReference } from './iam-reference';
 import type { ScopedRequirement } from './scope';
 
 export interface Envelope {
@@ -20,6 +22,12 @@ export interface Envelope {
   readonly anchors: readonly string[];
   /** Literal prefix of the root stack's name pattern when the name itself is not recorded. */
   readonly unknownStackPrefix?: string;
+  /**
+   * The project's own resource names (exact or patterns), for ARNs written by hand: a name
+   * none of them covers (and no anchor holds) is outside. Absent for the engine's own grants,
+   * whose names all come from the project.
+   */
+  readonly names?: readonly string[];
 }
 
 /** One granted ARN pattern wider than the project's own names, why, and which resources need it. */
@@ -76,7 +84,22 @@ export function widening(
   if (partition !== envelope.partition) return `${OUTSIDE_CAUSE}: partition ${partition}`;
   const place =
     placeCause('region', region, envelope.region) ?? placeCause('account', account, envelope.account);
-  if (place) return place;
+  if (place?.startsWith(OUTSIDE_CAUSE)) return place;
+  // Region or account not recorded: the name may be wider too, and the widening says both.
+  const named = nameCause(action, resource, types, info !== undefined, envelope, causes);
+  if (!place) return named;
+  return named === undefined || named.startsWith(OUTSIDE_CAUSE) ? (named ?? place) : `${place}; ${named}`;
+}
+
+/** What the name part of a granted pattern adds to a widening (see widening). */
+function nameCause(
+  action: string,
+  resource: string,
+  types: readonly ActionResourceType[],
+  known: boolean,
+  envelope: Envelope,
+  causes: ReadonlyMap<string, string>,
+): string | undefined {
   const formats = types
     .flatMap((type) => type.formats)
     .filter((format) => nameInArn(format, resource) !== undefined)
@@ -87,7 +110,7 @@ export function widening(
       .filter((format) => covers(resource, sampleArn(format, resource)));
     if (spans.length > 1)
       return `one pattern for ${spans.length} ARN formats of ${action}, none of them named by the project`;
-    return info
+    return known
       ? `${OUTSIDE_CAUSE}: fits none of the resource types IAM lists for ${action}`
       : `${OUTSIDE_CAUSE}: ${action} is not in IAM's reference`;
   }
@@ -99,7 +122,10 @@ function placeCause(what: string, value: string | undefined, known: string | und
   if (value === undefined || value === '' || value === known || value === 'aws') return undefined;
   if (value === '*' && known === undefined)
     return `${what} not recorded (the env was never deployed or pulled)`;
-  return `${OUTSIDE_CAUSE}: ${what} ${value}`;
+  if (hasWildcard(value)) return `${OUTSIDE_CAUSE}: its ${what} is a wildcard`;
+  if (known === undefined)
+    return `${OUTSIDE_CAUSE}: ${what} ${value} (the project's is not recorded: deploy or pull the env once)`;
+  return `${OUTSIDE_CAUSE}: ${what} ${value} is not the project's (${known})`;
 }
 
 function nameWidening(
@@ -108,16 +134,73 @@ function nameWidening(
   envelope: Envelope,
   causes: ReadonlyMap<string, string>,
 ): string | undefined {
-  // One named resource (or the caller itself: `${aws:username}`).
-  if (!hasWildcard(name)) return undefined;
   const prefix = literalPrefix(name);
-  if (envelope.anchors.some((anchor) => prefix.includes(anchor))) return undefined;
+  const anchored = envelope.anchors.some((anchor) => prefix.includes(anchor));
+  // One named resource (or the caller itself: `${aws:username}`): by hand, one of the project's.
+  if (!hasWildcard(name))
+    return anchored || !envelope.names || ownName(name, envelope.names)
+      ? undefined
+      : namesNothing(name, envelope);
+  if (anchored) return undefined;
   const cause = causes.get(`${key}|${name}`);
   if (cause) return cause;
   if (envelope.unknownStackPrefix && prefix.startsWith(envelope.unknownStackPrefix))
     return 'root stack name not recorded (the env was never deployed or pulled)';
+  if (envelope.names && !ownName(name, envelope.names)) return namesNothing(name, envelope);
   if (name === '*') return 'no resource of this type is named by the project';
   return 'part of the name is not known before deployment';
+}
+
+/** A project name that allows every name the pattern allows. */
+const ownName = (name: string, names: readonly string[]): boolean =>
+  names.some((own) => own === name || (hasWildcard(own) && covers(own, name)));
+
+const namesNothing = (name: string, envelope: Envelope): string =>
+  `${OUTSIDE_CAUSE}: ${name} names nothing of the project (its stacks, bucket and app ${envelope.anchors.join(', ') || '(not recorded)'}, or a resource name from its templates)`;
+
+/** Where an ARN written by hand (learn, overrides.json) lies; `reason` says why it is outside, or which widening it is. */
+export interface PlaceCheck {
+  readonly inside: boolean;
+  readonly reason?: string;
+}
+
+/** The envelope with the project's own names, and why its name patterns are patterns: what ARNs written by hand are judged by. */
+export interface HandWrittenScope {
+  readonly envelope: Envelope;
+  readonly causes: ReadonlyMap<string, string>;
+}
+
+/** The scope for ARNs written by hand: the engine's envelope plus the name registry's names and causes. */
+export function handWrittenScope(
+  envelope: Envelope,
+  registry: {
+    readonly names: ReadonlyMap<string, readonly string[]>;
+    readonly causes: ReadonlyMap<string, string>;
+  },
+): HandWrittenScope {
+  const names = [...new Set([...registry.names.values()].flat())].filter((name) => name !== '*').sort();
+  return { envelope: { ...envelope, names }, causes: registry.causes };
+}
+
+/**
+ * Is a hand-written (action, ARN) inside the project? Inside: what the envelope places inside,
+ * and the project's own name patterns that generate grants too (ids assigned at creation:
+ * `reason` names that widening). Outside: everything else, with why.
+ */
+export function placeOf(
+  action: string,
+  resource: string,
+  iam: IamReference,
+  scope: HandWrittenScope,
+): PlaceCheck {
+  if (resource === '*') return { inside: false, reason: 'it is every resource ("*")' };
+  if (!/^arn:[^:]*:[^:]*:[^:]*:[^:]*:./.test(resource)) return { inside: false, reason: 'it is not an ARN' };
+  const cause = widening(action, resource, iam, scope.envelope, scope.causes);
+  if (cause === undefined) return { inside: true };
+  const own = [...scope.causes.values()].includes(cause);
+  return own
+    ? { inside: true, reason: `a widening generate reports too: ${cause}` }
+    : { inside: false, reason: cause.replace(`${OUTSIDE_CAUSE}: `, '') };
 }
 
 /** The widenings of a set of grants, one per (pattern, cause), with the resources that need each. */

@@ -1,14 +1,7 @@
 import type { ConditionBlock, Inventory, Phase, ProjectContext, Reason, Requirement } from '../model';
 import type { Catalog, NameRule } from '../requirements/catalog';
 import { own } from '../inventory/intrinsics';
-import {
-  buildArns,
-  commonPrefixPatterns,
-  hasWildcard,
-  nameKey,
-  withoutCovered,
-  type PseudoValues,
-} from './arn-patterns';
+import { buildArns, commonPrefixPatterns, nameKey, withoutCovered, type PseudoValues } from './arn-patterns';
 import { foldNames } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
 
@@ -69,7 +62,8 @@ export function buildNameRegistry(
       const deployed = deployedIds(rule, own(deployedOutputs ?? {}, `${resource.category}/${resource.name}`));
       for (const name of cfn.names.includes('*') && deployed.length > 0 ? deployed : cfn.names) {
         entry.names.add(name);
-        const cause = nameCause(name, cfn.type, cfn.logicalId, rule);
+        const cause =
+          cfn.nameCauses && Object.hasOwn(cfn.nameCauses, name) ? cfn.nameCauses[name] : undefined;
         for (const key of cause ? keys : [])
           if (!causes.has(`${key}|${name}`)) causes.set(`${key}|${name}`, cause!);
       }
@@ -80,6 +74,14 @@ export function buildNameRegistry(
       }
     }
   }
+  // What services create on their own for the project's resources (an Amplify branch's topics).
+  for (const resource of inventory.resources)
+    for (const { arnType, names: created } of resource.cfnResources.flatMap((c) => c.createdNames ?? []))
+      for (const key of new Set(iam.formats(arnType).flatMap((format) => nameKey(format) ?? []))) {
+        const set = names.get(key) ?? new Set<string>();
+        created.forEach((name) => set.add(name));
+        names.set(key, set);
+      }
   return {
     names: new Map([...names].map(([key, set]) => [key, withoutCovered(set)])),
     byType: new Map(
@@ -94,16 +96,6 @@ export function buildNameRegistry(
 function deployedIds(rule: NameRule, outputs: Readonly<Record<string, string>> | undefined): string[] {
   if (!outputs || rule.generated !== 'random') return [];
   return (rule.deployedOutputs ?? []).flatMap((output) => own(outputs, output) ?? []);
-}
-
-/** Why a resource's name is a pattern, when the name rule says (the envelope judges the rest). */
-function nameCause(name: string, type: string, logicalId: string, rule: NameRule): string | undefined {
-  if (!hasWildcard(name)) return undefined;
-  if (name === '*' && (rule.generated === 'random' || rule.generated === 'uncertain'))
-    return `${type}: ${rule.generated === 'random' ? 'id assigned at creation' : 'no confirmed name rule'} (${rule.source ?? 'data/cfn-resource-names.json'})`;
-  if (rule.generated === 'logical-id' && name === `${logicalId}-*`)
-    return `${type}: the service names it <LogicalId>-<random> (${rule.source ?? 'data/cfn-resource-names.json'})`;
-  return undefined;
 }
 
 /** Gives every requirement a concrete ARN pattern: its own, or one per resource type it acts on. */

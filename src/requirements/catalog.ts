@@ -94,12 +94,15 @@ export interface KnownTemplate {
   readonly where: string;
   /** Set when the service's real templates exist only in build/ (templates outside it are additions). */
   readonly builtTemplates?: string;
+  /** Parameters the service's built root template passes to the additions (stacks/), Fn::Sub over the known names. */
+  readonly additionParameters?: Readonly<Record<string, string>>;
   readonly when?: Predicate;
   readonly types: readonly KnownType[];
 }
 
 /** What CloudFormation names a resource whose template gives no name (data/cfn-resource-names.json `kinds`). */
-export type GeneratedName = 'stack-prefix' | 'logical-id' | 'random' | 'uncertain';
+export type GeneratedName =
+  'stack-prefix' | 'logical-id' | 'random' | 'uncertain' | 'stack-and-logical-id-cut';
 
 export interface NameRule {
   readonly arnType: string;
@@ -111,10 +114,23 @@ export interface NameRule {
   readonly source?: string;
   /** amplify-meta.json outputs of the resource that hold the id assigned at creation. */
   readonly deployedOutputs?: readonly string[];
+  /** Attributes (`Ref` for the Ref value) that return the id assigned at creation. */
+  readonly idAttributes?: readonly string[];
+  /** For `stack-and-logical-id-cut`: how many characters of the stack name and logical id the name keeps. */
+  readonly cut?: { readonly stack: number; readonly logicalId: number };
+}
+
+/** A resource a service creates on its own while a handler runs (data/cfn-resource-names.json `serviceCreated`). */
+export interface ServiceCreatedName {
+  readonly arnType: string;
+  /** Fn::Sub pattern over the resource's properties. */
+  readonly name: string;
+  readonly source: string;
 }
 
 export interface ResourceNames {
   readonly generatedNames: { readonly stackNamePrefixLength: number };
+  readonly serviceCreated?: { readonly types: Readonly<Record<string, readonly ServiceCreatedName[]>> };
   /** IAM resource types (`service:key`) never granted on a bare `*` name. */
   readonly neverBare: { readonly arnTypes: readonly string[] };
   readonly types: Readonly<Record<string, NameRule>>;
@@ -238,7 +254,21 @@ export function loadCatalog(): Catalog {
 const dictionary = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
   Object.assign(Object.create(null) as Record<string, T>, record);
 
-const namesByType = (names: ResourceNames): ResourceNames => ({ ...names, types: dictionary(names.types) });
+const namesByType = (names: ResourceNames): ResourceNames => ({
+  ...names,
+  types: dictionary(names.types),
+  serviceCreated: { types: dictionary(names.serviceCreated?.types ?? {}) },
+});
+
+/** Every IAM resource type (`service:key`) the name data puts names in: the IAM reference loads their ARN formats. */
+export const nameArnTypes = (names: ResourceNames): string[] => [
+  ...new Set([
+    ...Object.values(names.types).map((rule) => rule.arnType),
+    ...Object.values(names.serviceCreated?.types ?? {}).flatMap((list) =>
+      list.map((created) => created.arnType),
+    ),
+  ]),
+];
 
 function groupByType<T extends { readonly type: string }>(rules: readonly T[]): Record<string, T[]> {
   const byType: Record<string, T[]> = dictionary({});

@@ -2,34 +2,79 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { applyOverrides, overrideRequirements } from '../../src/overrides/apply-overrides';
-import { insideProject, projectEnvelope, type ProjectEnvelope } from '../../src/overrides/inside-project';
+import { deploymentNames } from '../../src/discovery/deployment-names';
+import {
+  handWrittenScope,
+  placeOf,
+  projectEnvelope,
+  type HandWrittenScope,
+  type PlaceCheck,
+} from '../../src/policy/envelope';
+import { buildNameRegistry } from '../../src/policy/scope';
+import { loadCatalog } from '../../src/requirements/catalog';
 import { parseOverrides, withGrant, NO_OVERRIDES } from '../../src/overrides/overrides-file';
-import { loadIamReference } from '../../src/policy/iam-reference';
+import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
 import type { ScopedRequirement } from '../../src/policy/scope';
 import { REPO_ROOT } from '../support/paths';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 
-describe('overrides: the inside-project check and the merge (pure, on examples/lpdemo)', function () {
+describe("overrides: the envelope's check of hand-written ARNs and the merge (pure, on examples/lpdemo)", function () {
   this.timeout(60_000);
   let result: GenerateResult;
-  let envelope: ProjectEnvelope;
+  let envelope: HandWrittenScope;
+  let iam: IamReference;
   before(async () => {
     result = await generatePolicies({ projectDir: LPDEMO });
-    envelope = projectEnvelope(result.context, result.inventory);
+    const catalog = loadCatalog();
+    iam = await loadIamReference(
+      Object.values(ACTION_OF),
+      Object.values(catalog.resourceNames.types).map((rule) => rule.arnType),
+    );
+    envelope = handWrittenScope(
+      projectEnvelope(
+        deploymentNames(result.context),
+        catalog.resourceNames.generatedNames.stackNamePrefixLength,
+      ),
+      buildNameRegistry(result.inventory, catalog, iam, result.context.deployedOutputs),
+    );
   });
+
+  /** An action that acts on each kind of ARN below (the envelope judges the ARN as that action's resource). */
+  const ACTION_OF: Record<string, string> = {
+    ssm: 'ssm:GetParameter',
+    dynamodb: 'dynamodb:DescribeTable',
+    's3:::amplify': 's3:GetObject',
+    lambda: 'lambda:GetFunction',
+    s3: 's3:ListBucket',
+    iam: 'iam:PassRole',
+    cloudformation: 'cloudformation:DescribeStacks',
+  };
+  const actionFor = (arn: string): string =>
+    arn.startsWith('arn:aws:s3:::amplify')
+      ? ACTION_OF['s3:::amplify']
+      : (ACTION_OF[arn.split(':')[2]] ?? 'lambda:GetFunction');
+  const insideProject = (arn: string): PlaceCheck => placeOf(actionFor(arn), arn, iam, envelope);
 
   const INSIDE = [
     'arn:aws:ssm:us-east-1:123456789012:parameter/amplify/d1234567890abc/dev/AMPLIFY_x',
     'arn:aws:s3:::amplify-lpdemo-dev-12345-deployment/*',
     'arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev',
-    'arn:aws:s3:::lpbucket12345abcd-dev',
+    'arn:aws:s3:::lpbucket1234512345-dev',
     'arn:aws:iam::123456789012:role/amplify-lpdemo-dev-12345-authRole',
     'arn:aws:cloudformation:us-east-1:123456789012:stack/amplify-lpdemo-dev-12345-functionlpfn-1ABC/*',
   ];
 
   it('accepts ARNs of the project: its stacks, bucket, app id and template names', () => {
-    for (const arn of INSIDE) assert.deepEqual(insideProject(arn, envelope), { inside: true }, arn);
+    for (const arn of INSIDE) assert.deepEqual(insideProject(arn), { inside: true }, arn);
+  });
+
+  it("accepts the project's own name patterns that generate grants too, saying which widening they are", () => {
+    const table = result.requirements.find((r) => r.resource.includes(':table/Todo-*'))?.resource ?? '';
+    assert.match(table, /table\/Todo-\*-dev/);
+    const place = placeOf('dynamodb:DescribeTable', table, iam, envelope);
+    assert.equal(place.inside, true);
+    assert.match(place.reason ?? '', /GraphQLApi: id assigned at creation/);
   });
 
   it('refuses *, other partitions, accounts, regions, wildcards there, and names of nothing in the project', () => {
@@ -41,11 +86,12 @@ describe('overrides: the inside-project check and the merge (pure, on examples/l
       ['arn:aws:lambda:*:123456789012:function:lpfn-dev', /region is a wildcard/],
       ['arn:aws:lambda:us-east-1:123456789012:function:*', /names nothing of the project/],
       ['arn:aws:lambda:us-east-1:123456789012:function:other-team-fn', /names nothing of the project/],
-      // Wider than the project's bucket pattern lpbucket12345*-dev.
+      // Wider than the project's bucket lpbucket1234512345-dev, or another bucket.
       ['arn:aws:s3:::lpbucket12345*', /names nothing of the project/],
+      ['arn:aws:s3:::lpbucket12345abcd-dev', /names nothing of the project/],
     ];
     for (const [arn, reason] of cases) {
-      const place = insideProject(arn, envelope);
+      const place = insideProject(arn);
       assert.equal(place.inside, false, arn);
       assert.match(place.reason ?? '', reason, arn);
     }
@@ -56,11 +102,11 @@ describe('overrides: the inside-project check and the merge (pure, on examples/l
       const parts = arn.split(':');
       if (parts[4]) {
         const other = [...parts.slice(0, 4), '210987654321', ...parts.slice(5)].join(':');
-        assert.match(insideProject(other, envelope).reason ?? '', /account 210987654321/, other);
+        assert.match(insideProject(other).reason ?? '', /account 210987654321/, other);
       }
       if (parts[3]) {
         const other = [...parts.slice(0, 3), 'ap-south-1', ...parts.slice(4)].join(':');
-        assert.match(insideProject(other, envelope).reason ?? '', /region ap-south-1/, other);
+        assert.match(insideProject(other).reason ?? '', /region ap-south-1/, other);
       }
     }
   });
@@ -86,7 +132,7 @@ describe('overrides: the inside-project check and the merge (pure, on examples/l
         exclusions: [
           {
             actions: ['s3:Put*'],
-            resources: ['arn:aws:s3:::lpbucket12345x-dev'],
+            resources: ['arn:aws:s3:::amplify-lpdemo-dev-12345-deployment/x'],
             reason: 'narrower than the grant',
           },
           {
@@ -116,7 +162,7 @@ describe('overrides: the inside-project check and the merge (pure, on examples/l
     assert.equal(applied.requirements.length, computed.length + 1);
     assert.match(
       applied.warnings.join('\n'),
-      /exclusions\[0\] matches part of s3:Put\w+ on arn:aws:s3:::lpbucket12345\*-dev, which is kept/,
+      /exclusions\[0\] matches part of s3:Put\w+ on arn:aws:s3:::amplify-lpdemo-dev-12345-deployment\/\*, which is kept/,
     );
     const prod = applyOverrides(computed, overrides, push, 'prod');
     assert.ok(

@@ -178,7 +178,7 @@ describe('command: learn --stack-events (DescribeStackEvents mocked on the clien
       ],
       [
         ['s3:PutBucketPublicAccessBlock'],
-        ['arn:aws:s3:::lpbucket12345*-dev'],
+        ['arn:aws:s3:::lpbucket1234512345-dev'],
         'stack-events',
         'S3Bucket (AWS::S3::Bucket)',
       ],

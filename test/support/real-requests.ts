@@ -197,7 +197,11 @@ export function resourceRequests(projectDir: string, f: ProjectFacts): Simulated
       });
     }
     if (entry.category === 'storage' && entry.service === 'DynamoDB') {
-      const tableName = str(readJson(path.join(dir, 'parameters.json')).tableName) ?? entry.name;
+      // ddb-stack-builder.ts: <tableName>-<env>, tableName from cli-inputs.json (parameters.json before CLI v7).
+      const tableName =
+        str(readJson(path.join(dir, 'cli-inputs.json')).tableName) ??
+        str(readJson(path.join(dir, 'parameters.json')).tableName) ??
+        entry.name;
       requests.push(
         viaCfn(
           'dynamodb:CreateTable',
@@ -213,8 +217,11 @@ export function resourceRequests(projectDir: string, f: ProjectFacts): Simulated
       };
       const bucketName = str(inputs.bucketName);
       if (bucketName) {
-        const bucket = `arn:aws:s3:::${bucketName.toLowerCase()}12345-${f.env}`;
-        requests.push(viaCfn('s3:CreateBucket', bucket, `${label}: bucket <bucketName><hash>-<env>`));
+        // s3-stack-builder.ts: <bucketName><4th part of the stack name, the root stack's suffix>-<env>.
+        const bucket = `arn:aws:s3:::${bucketName.toLowerCase()}${f.rootStack.split('-')[3] ?? '12345'}-${f.env}`;
+        requests.push(
+          viaCfn('s3:CreateBucket', bucket, `${label}: bucket <bucketName><root stack suffix>-<env>`),
+        );
         requests.push(viaCfn('s3:PutBucketCORS', bucket, `${label}: bucket CORS`));
       }
     }

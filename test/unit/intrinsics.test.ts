@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { evaluateCondition, resolvePatterns, type ResolveScope } from '../../src/inventory/intrinsics';
+import {
+  evaluateCondition,
+  resolveExplained,
+  resolvePatterns,
+  unknownBecause,
+  type ResolveScope,
+} from '../../src/inventory/intrinsics';
 
 const scope = (overrides: Partial<ResolveScope> = {}): ResolveScope => ({
   parameters: { env: 'dev', bucketName: 'photos' },
@@ -60,6 +66,43 @@ describe('intrinsics: resolvePatterns', () => {
   it('uses * for region and account when the project does not record them', () => {
     const unknown = scope({ region: undefined, accountId: undefined });
     assert.deepEqual(resolvePatterns({ 'Fn::Sub': '${AWS::Region}:${AWS::AccountId}' }, unknown), ['*:*']);
+  });
+});
+
+describe('intrinsics: attributes, causes and partly known lists', () => {
+  const attribute = (logicalId: string, name: string): string | undefined =>
+    logicalId === 'Api' && name === 'ApiId'
+      ? 'abc123'
+      : logicalId === 'Pool' && name === 'Ref'
+        ? unknownBecause('pool id assigned at creation')
+        : undefined;
+
+  it('asks the scope for Fn::GetAtt, ${X.Y} in Fn::Sub and Ref of a resource', () => {
+    assert.deepEqual(resolvePatterns({ 'Fn::GetAtt': ['Api', 'ApiId'] }, scope({ attribute })), ['abc123']);
+    assert.deepEqual(resolvePatterns({ 'Fn::GetAtt': 'Api.ApiId' }, scope({ attribute })), ['abc123']);
+    assert.deepEqual(resolvePatterns({ 'Fn::Sub': 'T-${Api.ApiId}-${env}' }, scope({ attribute })), [
+      'T-abc123-dev',
+    ]);
+    assert.deepEqual(resolvePatterns({ 'Fn::GetAtt': ['Other', 'Arn'] }, scope({ attribute })), ['*']);
+  });
+
+  it('keeps the cause of an unknown part through joins, and never lets it into a pattern', () => {
+    const value = { 'Fn::Join': ['-', [{ Ref: 'Pool' }, 'group', { Ref: 'env' }]] };
+    assert.deepEqual(resolvePatterns(value, scope({ attribute })), ['*-group-dev']);
+    assert.deepEqual(resolveExplained(value, scope({ attribute })), [
+      { pattern: '*-group-dev', causes: ['pool id assigned at creation'] },
+    ]);
+    // A caused unknown is unknown to conditions too.
+    const conditions = { IsX: { 'Fn::Equals': [{ Ref: 'Pool' }, 'x'] } };
+    assert.equal(evaluateCondition('IsX', scope({ attribute, conditions })), undefined);
+  });
+
+  it('selects a known part of a stack name split on -, before its first unknown part', () => {
+    const suffix = { 'Fn::Select': [3, { 'Fn::Split': ['-', { Ref: 'AWS::StackName' }] }] };
+    assert.deepEqual(resolvePatterns(suffix, scope()), ['12345']);
+    const past = { 'Fn::Select': [5, { 'Fn::Split': ['-', { Ref: 'AWS::StackName' }] }] };
+    assert.deepEqual(resolvePatterns(past, scope()), ['*']);
+    assert.deepEqual(resolvePatterns(suffix, scope({ stackName: 'amplify-app-*' })), ['*']);
   });
 });
 

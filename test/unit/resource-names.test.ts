@@ -54,6 +54,7 @@ describe('data/cfn-resource-names.json: the name of every resource type', () => 
             'logical-id': ['MyLogicalId-*'],
             random: ['*'],
             uncertain: ['*'],
+            'stack-and-logical-id-cut': [`amplify-${'MyLogicalId'.slice(0, rule.cut?.logicalId)}-*`],
           }[rule.generated ?? 'stack-prefix'].map((n) => (rule.lowercase ? n.toLowerCase() : n));
       assert.deepEqual(generated, expected);
       if (rule.nameProperty) {
@@ -70,4 +71,27 @@ describe('data/cfn-resource-names.json: the name of every resource type', () => 
       assert.equal(nameInArn(format, arn), generated[0], arn);
     });
   }
+
+  for (const [type, created] of Object.entries(names.serviceCreated?.types ?? {}))
+    for (const { arnType, name, source } of created)
+      it(`${type}: what the service creates (${arnType} ${name}) has an ARN IAM knows, a source, and a name tied to the resource`, async () => {
+        const reference = await loadIamReference([], [arnType]);
+        assert.ok(reference.formats(arnType).length > 0, arnType);
+        assert.ok(source.length > 20, 'says where the name rule comes from');
+        // A literal start, then a variable of the resource's: never a bare pattern.
+        assert.match(name, /^[A-Za-z0-9_-]{3,}\$\{\w+\}/);
+      });
+
+  it('idAttributes: only types whose id is assigned at creation and recorded by the env, each with its CloudFormation source', () => {
+    for (const [type, rule] of Object.entries(names.types)) {
+      if (!rule.idAttributes) continue;
+      assert.equal(rule.generated, 'random', type);
+      assert.ok((rule.deployedOutputs ?? []).length > 0, type);
+      assert.match(
+        (rule as { idAttributesSource?: string }).idAttributesSource ?? '',
+        /^https:\/\/docs\.aws\.amazon\.com\//,
+        type,
+      );
+    }
+  });
 });
