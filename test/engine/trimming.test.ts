@@ -129,6 +129,26 @@ describe('trimming: each rule keeps its actions exactly when the property is set
     assert.match(kms?.reason ?? '', /KmsKeyArn/);
   });
 
+  it("gives its evidence (source) for every rule that names another service's action", () => {
+    const aliases: Record<string, string[]> = {
+      Cognito: ['cognito-idp', 'cognito-identity', 'cognito-sync'],
+      Elasticsearch: ['es'],
+      ApiGatewayV2: ['apigateway'],
+      CertificateManager: ['acm'],
+    };
+    for (const rule of rules) {
+      const namespace = rule.type.split('::')[1];
+      const own = aliases[namespace] ?? [namespace.toLowerCase()];
+      const crossService = rule.actions.filter((action) => !own.includes(action.split(':')[0]));
+      if (crossService.length > 0)
+        assert.match(
+          rule.source ?? '',
+          /registry schema|https:\/\/|aws-amplify\//,
+          `${rule.type}: ${crossService}`,
+        );
+    }
+  });
+
   it('never trims read actions: every action a rule names is Write, Tagging or Permissions management', async () => {
     for (const rule of rules) {
       assert.ok(rule.reason.length > 10, `${rule.type} has a reason`);
