@@ -160,7 +160,25 @@ export interface TrimRule {
   readonly tags?: readonly string[];
   /** A project feature that makes the handler call the actions whatever the template says. */
   readonly whenFeature?: string;
+  /**
+   * The resources the rule can judge (their category and service); elsewhere its actions stay.
+   * A rule with `appliesTo` and no property keeps its actions nowhere inside that scope.
+   */
+  readonly appliesTo?: Predicate;
   readonly reason: string;
+  /** Evidence that the property makes the handler call the actions (cross-service rules). */
+  readonly source?: string;
+}
+
+/** A service-linked role a resource type's handler creates, and the property that makes it (data/service-linked-roles.json). */
+export interface ServiceLinkedRole {
+  readonly type: string;
+  /** Property paths any of which makes the service need the role; absent: every resource of the type. */
+  readonly whenAny?: readonly string[];
+  /** The service principal (`iam:AWSServiceName`) and the role's name, one pair per role the service may create. */
+  readonly roles: ReadonlyArray<{ readonly service: string; readonly roleName: string }>;
+  readonly because: string;
+  readonly sources: readonly string[];
 }
 
 export interface Catalog {
@@ -187,6 +205,8 @@ export interface Catalog {
   readonly conditionRules: ConditionRules;
   /** Trimming rules by resource type. */
   readonly trimRules: Readonly<Record<string, readonly TrimRule[]>>;
+  /** Service-linked roles by resource type (types not listed: any service-linked role). */
+  readonly serviceLinkedRoles: Readonly<Record<string, readonly ServiceLinkedRole[]>>;
   /** Services requested in us-east-1 whatever the project's region. */
   readonly globalServices: readonly string[];
   readonly escalationRules: EscalationRules;
@@ -241,6 +261,9 @@ export function loadCatalog(): Catalog {
     },
     conditionRules: readData<ConditionRules>('condition-rules.json'),
     trimRules: groupByType(readData<{ rules: TrimRule[] }>('handler-trimming.json').rules),
+    serviceLinkedRoles: groupByType(
+      readData<{ roles: ServiceLinkedRole[] }>(SERVICE_LINKED_ROLES_FILE).roles,
+    ),
     globalServices: readData<{ services: string[] }>('global-services.json').services,
     escalationRules: readData<EscalationRules>('escalation-rules.json'),
   };
@@ -280,6 +303,7 @@ function groupByType<T extends { readonly type: string }>(rules: readonly T[]): 
 export const HANDLERS_DIR = 'cfn-handler-permissions';
 export const ADDITIONS_FILE = 'cfn-handler-additions.json';
 export const WILDCARDS_FILE = 'action-corrections.wildcards.json';
+export const SERVICE_LINKED_ROLES_FILE = 'service-linked-roles.json';
 
 /** `AWS::CloudFront::Function` → `aws-cloudfront.json`, the service file that holds the type. */
 export const serviceFileName = (type: string): string =>

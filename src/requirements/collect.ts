@@ -23,13 +23,9 @@ export function collectRequirements(
 ): CollectedRequirements {
   // Resources the push removes are CloudFormation's business only (their delete handlers).
   const entries = inventory.resources.filter((r) => r.category !== 'awscloudformation' && !r.removed);
-  const fromCli = cliRequirements(
-    catalog.cliCalls,
-    phases,
-    { entries, features: inventory.features },
-    deploymentNames(context),
-  );
-  const fromHandlers = handlerRequirements(inventory, phases, catalog);
+  const names = deploymentNames(context);
+  const fromCli = cliRequirements(catalog.cliCalls, phases, { entries, features: inventory.features }, names);
+  const fromHandlers = handlerRequirements(inventory, phases, catalog, names);
   return {
     requirements: [...fromCli, ...fromHandlers.requirements],
     trimmed: fromHandlers.trimmed,

@@ -1,19 +1,25 @@
 import type { ConditionBlock, InventoryResource, Inventory, Phase, Requirement, UnknownType } from '../model';
+import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
 import {
   ADDITIONS_FILE,
   HANDLERS_DIR,
+  SERVICE_LINKED_ROLES_FILE,
   serviceFileName,
   type Catalog,
   type HandlerOperation,
 } from './catalog';
 import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
-import { trimmedActions, type TrimmedAction } from './trimming';
+import { ruleDecisions, serviceLinkedRoleTargets, type RoleTargets, type TrimmedAction } from './trimming';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
 const NOT_IN_REGISTRY =
   'not a type of the CloudFormation registry (data/cfn-handler-permissions/) nor a curated one';
 const NO_HANDLERS =
   'its registry schema lists no handler permissions (a legacy provider) and none are curated';
+/** Actions on service-linked roles: granted on the roles data/service-linked-roles.json names. */
+const CREATE_SLR = 'iam:CreateServiceLinkedRole';
+const SERVICE_LINKED_ROLE_ACTIONS = [CREATE_SLR, 'iam:DeleteServiceLinkedRole'];
+const SLR_ARN = 'arn:${Partition}:iam::${Account}:role/aws-service-role/';
 
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
@@ -30,7 +36,9 @@ export interface HandlerRequirements {
  * names that are not IAM actions corrected (data/action-corrections*.json). Calls made by
  * CloudFormation carry `aws:CalledVia` (except the exempt ones in data/condition-rules.json);
  * `iam:PassRole` is limited to the services the project's roles trust. Optional actions no
- * template property asks for are trimmed (data/handler-trimming.json); delete handlers of
+ * template property asks for are trimmed (data/handler-trimming.json), and a kept one says which
+ * property asks for it; service-linked roles are created only for the types and properties that
+ * need them, on their own ARNs, for their service (data/service-linked-roles.json); delete handlers of
  * retained resources (DeletionPolicy Retain) are never called; push and init run the delete
  * handlers of stateless types only (data/stateful-types.json), the others are trimmed. Resources
  * the next push removes (inventory `removed`) need only their delete handlers.
@@ -39,6 +47,7 @@ export function handlerRequirements(
   inventory: Inventory,
   phases: readonly Phase[],
   catalog: Catalog,
+  names: DeploymentNames,
 ): HandlerRequirements {
   const requirements: Requirement[] = [];
   const trimmed: TrimmedAction[] = [];
@@ -70,8 +79,21 @@ export function handlerRequirements(
         unknown.set(type, record);
         continue;
       }
-      const trim = trimmedActions(ofType, catalog.trimRules[type] ?? [], inventory.features);
-      trim.forEach((reason, action) => trimmed.push({ action, resourceType: type, resource: label, reason }));
+      const decisions = ruleDecisions(ofType, catalog.trimRules[type] ?? [], inventory.features, resource);
+      const roleTargets = serviceLinkedRoleTargets(ofType, catalog.serviceLinkedRoles[type] ?? []);
+      const dropped = new Map(decisions.trimmed);
+      if (roleTargets.kind === 'none')
+        for (const action of SERVICE_LINKED_ROLE_ACTIONS) dropped.set(action, roleTargets.reason);
+      // IAM action names are case-insensitive (the registry writes cloudfront:updateDistribution).
+      const trim = byLowerCase(dropped);
+      const kept = byLowerCase(decisions.kept);
+      const listedNames = new Set(
+        Object.values(lists).flatMap((list) => list.map((l) => l.action.toLowerCase())),
+      );
+      dropped.forEach((reason, action) => {
+        if (listedNames.has(action.toLowerCase()))
+          trimmed.push({ action, resourceType: type, resource: label, reason });
+      });
       const retained = ofType.every((c) => c.retainedOnDelete);
       const stateful = statefulRule(handlerType, catalog);
       for (const phase of phases) {
@@ -85,7 +107,7 @@ export function handlerRequirements(
           if (operation === 'delete' && retained) continue;
           if (operation === 'delete' && keepsData) continue;
           for (const listed of lists[operation] ?? []) {
-            if (trim.has(listed.action)) continue;
+            if (trim.has(listed.action.toLowerCase())) continue;
             const key = `${listed.action} ${listed.source}`;
             const seen = byAction.get(key);
             if (seen) {
@@ -97,25 +119,30 @@ export function handlerRequirements(
         for (const { listed, operations: ops } of byAction.values()) {
           const { action, note, source: from } = listed;
           emitted.add(action);
-          requirements.push({
-            action,
-            phase,
-            condition: conditionFor(action, catalog, passedToServices),
-            reason: {
-              via: 'cloudformation',
-              resource: label,
-              cfnType: type,
-              detail:
-                `${type} ${ops.join('/')} handler` +
-                (note ? ` (lists ${listed.listed}: ${note})` : '') +
-                (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : ''),
-              source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
-            },
-          });
+          const askedBy = kept.get(action.toLowerCase());
+          const reason = {
+            via: 'cloudformation' as const,
+            resource: label,
+            cfnType: type,
+            detail:
+              `${type} ${ops.join('/')} handler` +
+              (note ? ` (lists ${listed.listed}: ${note})` : '') +
+              (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : '') +
+              (askedBy ? ` (for ${askedBy}: data/handler-trimming.json)` : ''),
+            source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+          };
+          const condition = conditionFor(action, catalog, passedToServices);
+          if (SERVICE_LINKED_ROLE_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase())) {
+            requirements.push(
+              ...serviceLinkedRoleRequirements(action, phase, condition, reason, roleTargets, names),
+            );
+          } else {
+            requirements.push({ action, phase, condition, reason });
+          }
         }
         if (keepsData && !retained && operations.includes('delete')) {
           for (const { action } of lists.delete ?? []) {
-            if (emitted.has(action) || trim.has(action)) continue;
+            if (emitted.has(action) || trim.has(action.toLowerCase())) continue;
             emitted.add(action);
             trimmed.push({
               action,
@@ -140,6 +167,40 @@ export function handlerRequirements(
   );
   return { requirements, trimmed, warnings, unknownTypes };
 }
+
+/**
+ * A handler's service-linked role action, on the ARN of each role the resources need and, for
+ * creation, only for that role's service (iam:AWSServiceName); on every service-linked role's
+ * ARN when the type is not in data/service-linked-roles.json.
+ */
+function serviceLinkedRoleRequirements(
+  action: string,
+  phase: Phase,
+  condition: ConditionBlock | undefined,
+  reason: Requirement['reason'],
+  targets: RoleTargets,
+  names: DeploymentNames,
+): Requirement[] {
+  if (targets.kind === 'none') return [];
+  if (targets.kind === 'unlisted')
+    return [{ action, phase, condition, reason, resource: fillTemplate(`${SLR_ARN}*`, names) }];
+  return targets.roles.map(({ service, roleName }) => ({
+    action,
+    phase,
+    resource: fillTemplate(`${SLR_ARN}${service}/${roleName}`, names),
+    condition:
+      action.toLowerCase() === CREATE_SLR.toLowerCase()
+        ? { ...condition, StringEquals: { 'iam:AWSServiceName': service } }
+        : condition,
+    reason: {
+      ...reason,
+      detail: `${reason.detail} (for ${targets.because}: data/${SERVICE_LINKED_ROLES_FILE})`,
+    },
+  }));
+}
+
+const byLowerCase = (map: ReadonlyMap<string, string>): Map<string, string> =>
+  new Map([...map].map(([action, reason]) => [action.toLowerCase(), reason]));
 
 const labelOf = (resource: InventoryResource): string =>
   (resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`) +

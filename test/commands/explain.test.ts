@@ -13,7 +13,8 @@ describe('command: explain', function () {
     assert.match(result.stdout, /iam:PassRole/);
     assert.match(
       result.stdout,
-      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create\/update handler \[data\/cfn-handler-permissions\/aws-lambda\.json\]/,
+      /push: CloudFormation, for function\/lpfn: AWS::Lambda::Function create\/update handler \(for the execution role passed to Lambda \(Role\): data\/handler-trimming\.json\) \[data\/cfn-handler-permissions\/aws-lambda\.json\]/,
+      'a cross-service action says which property asks for it',
     );
     assert.match(result.stdout, /iam:PassedToService/);
     assert.ok(!/cloudformation:UpdateStack/.test(result.stdout), 'only matching actions are shown');

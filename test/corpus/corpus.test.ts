@@ -53,8 +53,9 @@ function requirementRequests(result: GenerateResult): SimulatedRequest[] {
     const context: Record<string, string | string[]> = condition.includes('aws:CalledVia')
       ? { ...VIA_CLOUDFORMATION }
       : {};
-    const passedTo = r.condition?.StringEquals?.['iam:PassedToService'];
-    if (passedTo) context['iam:PassedToService'] = [passedTo].flat()[0];
+    // The request names one of the values each StringEquals key allows (iam:PassedToService, iam:AWSServiceName).
+    for (const [key, value] of Object.entries(r.condition?.StringEquals ?? {}))
+      context[key] = [value].flat()[0];
     requests.push({
       action: r.action,
       resource,

@@ -36,20 +36,53 @@ async function generateWith(
   return generatePolicies({ projectDir, phases: ['push', 'delete'] });
 }
 
-/** The actions of the rule the type's handlers list for push or delete (after name corrections). */
+/** The actions of the rule the type's handlers list for push or delete (after name corrections; IAM ignores case). */
 function listedActions(rule: TrimRule): string[] {
   const handlers = catalog.handlerPermissions[rule.type] ?? {};
   const listed = new Set(
     ['create', 'read', 'update', 'delete'].flatMap((op) =>
-      (handlers[op as 'create'] ?? []).flatMap((a) => catalog.actionCorrections[a]?.actions ?? [a]),
+      (handlers[op as 'create'] ?? []).flatMap((a) =>
+        (catalog.actionCorrections[a]?.actions ?? [a]).map((name) => name.toLowerCase()),
+      ),
     ),
   );
-  return rule.actions.filter((action) => listed.has(action));
+  return rule.actions.filter((action) => listed.has(action.toLowerCase()));
+}
+
+/**
+ * A project whose only resource of the rule's type belongs to the Amplify service the rule's
+ * `appliesTo` names (its known template, data/known-templates.json), or to a custom stack.
+ */
+async function generateIn(rule: TrimRule, inScope: boolean): Promise<Set<string>> {
+  if (!inScope) return craftedActions(await generateWith(rule.type, {}));
+  const [category, service] = (rule.appliesTo?.services ?? [])[0].split(':');
+  const projectDir = writeCraftedProject({ backend: { [category]: { [service]: { service } } } });
+  const result = await generatePolicies({ projectDir, phases: ['push', 'delete'] });
+  return new Set(
+    result.requirements
+      .filter((r) => r.reason.resource === `${category}/${service}` && r.reason.cfnType === rule.type)
+      .map((r) => r.action),
+  );
 }
 
 describe('trimming: each rule keeps its actions exactly when the property is set', function () {
   this.timeout(120_000);
-  for (const rule of rules) {
+  for (const rule of rules.filter((r) => r.appliesTo)) {
+    it(`${rule.type}: ${rule.actions.join(', ')} ⇔ outside ${(rule.appliesTo?.services ?? []).join(', ')}`, async () => {
+      const actions = listedActions(rule);
+      assert.ok(actions.length > 0, 'the rule names actions the handlers list');
+      assert.ok(!rule.whenAny && !rule.tags, 'a scoped rule in this file has no property');
+      const inside = await generateIn(rule, true);
+      const outside = await generateIn(rule, false);
+      assert.ok(inside.size > 0, 'the scoped resource is in the inventory');
+      for (const action of actions) {
+        assert.ok(!inside.has(action), `${action} is trimmed in ${rule.appliesTo?.services}`);
+        assert.ok(outside.has(action), `${action} stays for a resource the rule cannot judge`);
+      }
+    });
+  }
+
+  for (const rule of rules.filter((r) => !r.appliesTo)) {
     const property = (rule.whenAny ?? rule.tags ?? [])[0];
     it(`${rule.type}: ${rule.actions.join(', ')} ⇔ ${rule.tags ? 'tags' : property}`, async () => {
       const actions = listedActions(rule);
@@ -94,6 +127,26 @@ describe('trimming: each rule keeps its actions exactly when the property is set
       (t) => t.action === 'kms:Encrypt' && t.resourceType === 'AWS::Lambda::Function',
     );
     assert.match(kms?.reason ?? '', /KmsKeyArn/);
+  });
+
+  it("gives its evidence (source) for every rule that names another service's action", () => {
+    const aliases: Record<string, string[]> = {
+      Cognito: ['cognito-idp', 'cognito-identity', 'cognito-sync'],
+      Elasticsearch: ['es'],
+      ApiGatewayV2: ['apigateway'],
+      CertificateManager: ['acm'],
+    };
+    for (const rule of rules) {
+      const namespace = rule.type.split('::')[1];
+      const own = aliases[namespace] ?? [namespace.toLowerCase()];
+      const crossService = rule.actions.filter((action) => !own.includes(action.split(':')[0]));
+      if (crossService.length > 0)
+        assert.match(
+          rule.source ?? '',
+          /registry schema|https:\/\/|aws-amplify\//,
+          `${rule.type}: ${crossService}`,
+        );
+    }
   });
 
   it('never trims read actions: every action a rule names is Write, Tagging or Permissions management', async () => {
