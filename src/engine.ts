@@ -1,6 +1,7 @@
 import { DEFAULT_PHASES, type Inventory, type NamedPolicy, type Phase, type ProjectContext } from './model';
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
+import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
@@ -59,12 +60,14 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       'Run the command in an Amplify Gen 1 project, or pass --project-dir DIR.',
     );
   }
+  checkEnvName(options.envName, true);
   const phases = options.phases ?? DEFAULT_PHASES;
   const catalog = loadCatalog();
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
   });
+  checkEnvName(context.envName, false);
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
   const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);

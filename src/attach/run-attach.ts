@@ -26,6 +26,8 @@ export interface AttachDeps {
   readonly io: CommandIo;
   /** Asks the user; resolves true to go ahead. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** Called once the plan is accepted (asked, or --yes), before any change: the policy files are written then. */
+  readonly beforeApply?: () => void;
   /** Told once the target has the policies (after changes, or when nothing needed changing). */
   readonly onApplied?: (target: AttachTarget) => void;
 }
@@ -74,6 +76,7 @@ export async function runAttach(
   }
   if (options.dryRun) return 0;
   if (plan.steps.length === 0) {
+    deps.beforeApply?.();
     deps.onApplied?.(target);
     return 0;
   }
@@ -81,6 +84,7 @@ export async function runAttach(
     io.err('Nothing was changed.\n');
     return 1;
   }
+  deps.beforeApply?.();
   await applyPlan(plan, result, deps);
   deps.onApplied?.(target);
   io.err(`Done: ${plan.steps.length} change(s) applied to ${target.kind} ${target.name}.\n`);

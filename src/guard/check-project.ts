@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateOptions, type GenerateResult } from '../engine';
 import type { ScopedRequirement } from '../policy/scope';
@@ -6,6 +5,7 @@ import { uncoveredRequirements } from './coverage';
 import { readGuardState, type GuardState } from './guard-files';
 import { inputsHash, policyFilesHash } from './inputs-hash';
 import { packageVersion } from '../package-info';
+import { readPolicyDocument } from '../outputs/policy-files';
 
 /** One missing permission: the action, the resource it is needed on, and what needs it. */
 export interface MissingPermission {
@@ -53,7 +53,10 @@ export async function checkProject(
   const hash =
     knownInputsHash ?? inputsHash(rootDir, env, state?.hashOptions ?? hashOptions(options), packageVersion());
   const files = state ? state.policies.map((p) => p.file) : [];
-  const documents = files.flatMap((file) => readDocument(path.join(rootDir, file)));
+  const documents = files.flatMap((file) => {
+    const document = readPolicyDocument(rootDir, file);
+    return document === undefined ? [] : [document];
+  });
   if (!state || documents.length === 0) {
     return {
       status: 'no-policy',
@@ -73,14 +76,6 @@ export async function checkProject(
     policyFiles: files,
     result,
   };
-}
-
-function readDocument(file: string): unknown[] {
-  try {
-    return [JSON.parse(fs.readFileSync(file, 'utf8'))];
-  } catch {
-    return [];
-  }
 }
 
 /** One entry per action and resource, with every resource and reason that needs it. */

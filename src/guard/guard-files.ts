@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { projectError } from '../errors';
+import { isEnvName, isSafeRelativePath } from '../discovery/safe-names';
+import { commitFiles, type FileChange } from '../outputs/file-transaction';
 
 /**
  * The guard's files, all small JSON read on the pre-push path (only node:fs here):
@@ -37,8 +40,16 @@ export interface GuardState {
 
 export const configFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', 'least-privilege', 'config.json');
-export const stateFile = (rootDir: string, env: string): string =>
-  path.join(rootDir, 'amplify', 'least-privilege', `state-${env}.json`);
+/** The env's state file; the env must be an Amplify env name (or `default`): it is part of the path. */
+export function stateFile(rootDir: string, env: string): string {
+  if (!isEnvName(env)) {
+    throw projectError(
+      `The env name ${JSON.stringify(String(env)).slice(0, 60)} is not an Amplify env name (2 to 10 lowercase letters), so it names no state file.`,
+      'Check out a real env (`amplify env checkout NAME`, amplify/.config/local-env-info.json), then run the command again.',
+    );
+  }
+  return path.join(rootDir, 'amplify', 'least-privilege', `state-${env}.json`);
+}
 const cacheFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', '.config', 'local-least-privilege.json');
 
@@ -70,19 +81,34 @@ export function writeGuardConfig(rootDir: string, config: GuardConfig): void {
   writeJsonAtomic(configFile(rootDir), config);
 }
 
+/**
+ * The env's state; undefined when it is absent or not in the shape we write. Policy file paths
+ * must be plain project-relative paths (no `..`, not absolute): the file is committed and may
+ * come from anyone, and its paths are read.
+ */
 export function readGuardState(rootDir: string, env: string): GuardState | undefined {
   const raw = readJsonOrUndefined(stateFile(rootDir, env)) as GuardState | undefined;
   return raw &&
     raw.version === 1 &&
     typeof raw.inputsHash === 'string' &&
     Array.isArray(raw.hashOptions) &&
-    Array.isArray(raw.policies)
+    raw.hashOptions.every((option) => typeof option === 'string') &&
+    Array.isArray(raw.policies) &&
+    raw.policies.every(
+      (p) => typeof p === 'object' && p !== null && typeof p.name === 'string' && isSafeRelativePath(p.file),
+    ) &&
+    (raw.policiesHash === undefined || typeof raw.policiesHash === 'string')
     ? raw
     : undefined;
 }
 
+/** The change that writes the env's state (see src/outputs/file-transaction.ts); `state` may be computed late. */
+export function stateFileChange(rootDir: string, env: string, state: () => GuardState): FileChange {
+  return { file: stateFile(rootDir, env), content: () => jsonText(state()) };
+}
+
 export function writeGuardState(rootDir: string, state: GuardState): void {
-  writeJsonAtomic(stateFile(rootDir, state.env), state);
+  commitFiles([stateFileChange(rootDir, state.env, () => state)], { root: rootDir });
 }
 
 /** Check keys (inputs and policy files hashes) found covered on this machine, per env (the last few). */
@@ -99,9 +125,11 @@ export function rememberChecked(rootDir: string, env: string, hash: string): voi
   writeJsonAtomic(cacheFile(rootDir), cache);
 }
 
+const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
 function writeJsonAtomic(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  fs.writeFileSync(temporary, jsonText(value));
   fs.renameSync(temporary, file);
 }
