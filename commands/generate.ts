@@ -43,7 +43,7 @@ export const generate: Command = {
     const plan =
       json && out === undefined && !attachModule
         ? undefined
-        : planOutputs(result, options, out === undefined ? undefined : path.resolve(cwd, out));
+        : planOutputs(result, options, out === undefined ? undefined : resolveOut(cwd, out));
     for (const note of plan?.notes ?? []) io.err(`note: ${note}\n`);
     if (!json) printFindings(result, io);
     let files: readonly string[] | undefined;
@@ -64,6 +64,10 @@ export const generate: Command = {
     return exitCode;
   },
 };
+
+/** --out against the working folder; a trailing separator (a folder) is kept, for planOutputs to refuse. */
+const resolveOut = (cwd: string, out: string): string =>
+  `${path.resolve(cwd, out)}${/[\\/]$/.test(out) ? path.sep : ''}`;
 
 /** Warnings and findings on stderr, before any question. */
 function printFindings(result: GenerateResult, io: CommandIo): void {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GenerateOptions, GenerateResult } from '../engine';
+import { basePolicyName, type GenerateOptions, type GenerateResult } from '../engine';
 import { faultError, usageError } from '../errors';
 import { isInside } from '../discovery/safe-names';
 import { stateFor } from '../guard/check-project';
@@ -37,12 +37,12 @@ export function planOutputs(result: GenerateResult, options: GenerateOptions, ou
   if (out !== undefined) files.slice(1).forEach((file) => checkOut(file, rootDir));
   const stale = out
     ? []
-    : staleFileChanges(path.join(rootDir, POLICY_DIR), result.policies[0]?.name ?? '', files);
+    : staleFileChanges(path.join(rootDir, POLICY_DIR), basePolicyName(result.context), files);
   // The state records files relative to the project: files outside it are not the project's policy.
   const recorded = files.every((file) => isInside(rootDir, file));
   const changes: FileChange[] = [
     ...policyFileChanges(result.policies, files),
-    ...(result.policies.length > 0 ? stale : []),
+    ...stale,
     ...(recorded
       ? [
           stateFileChange(rootDir, result.context.envName ?? 'default', () =>
