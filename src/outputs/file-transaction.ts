@@ -82,6 +82,7 @@ export function commitFiles(changes: readonly FileChange[], options: CommitOptio
   let step = 'preparing';
   try {
     for (const change of changes) {
+      if (change.content === undefined) continue;
       step = `creating the folder of ${shown(change.file, options.root)}`;
       createdDirs.push(...makeFolders(path.dirname(change.file), ops));
     }
@@ -97,15 +98,17 @@ export function commitFiles(changes: readonly FileChange[], options: CommitOptio
       }
       const exists = lstatOrUndefined(change.file, ops) !== undefined;
       const backup = exists ? keepOld(change.file, tag, ops) : undefined;
-      // Recorded before the swap: a failed swap leaves the backup to restore.
-      replaced.push({ file: change.file, backup });
       const staged = temporary.get(change);
-      if (staged !== undefined) {
-        ops.renameSync(staged, change.file);
-        temporary.delete(change);
-      } else if (exists) {
-        ops.unlinkSync(change.file);
+      try {
+        if (staged !== undefined) ops.renameSync(staged, change.file);
+        else if (exists) ops.unlinkSync(change.file);
+      } catch (err) {
+        // A rename or unlink that failed changed nothing: the file is still the old one.
+        if (backup) removeQuietly(backup, ops);
+        throw err;
       }
+      if (staged !== undefined) temporary.delete(change);
+      replaced.push({ file: change.file, backup });
     }
   } catch (err) {
     const unrestored = rollBack(replaced, ops);
