@@ -1,4 +1,4 @@
-import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
+import type { ConditionBlock, Inventory, Phase, Reason, Requirement } from '../model';
 import type { Catalog } from './catalog';
 import { HANDLER_OPERATIONS } from './phases';
 import { trimmedActions, type TrimmedAction } from './trimming';
@@ -32,6 +32,13 @@ export function handlerRequirements(
     ...new Set(inventory.resources.flatMap((r) => r.cfnResources.flatMap((c) => c.trustedServices))),
   ].sort();
 
+  // Shared by every requirement that has the same one: a project of 60,000 resources has
+  // millions of requirements, and their conditions and reasons are a handful of distinct values.
+  const conditions = new Map<string, ConditionBlock | undefined>();
+  const condition = (action: string): ConditionBlock | undefined => {
+    if (!conditions.has(action)) conditions.set(action, conditionFor(action, catalog, passedToServices));
+    return conditions.get(action);
+  };
   for (const resource of inventory.resources) {
     const label =
       resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`;
@@ -51,23 +58,20 @@ export function handlerRequirements(
       for (const phase of phases) {
         for (const operation of HANDLER_OPERATIONS[phase]) {
           if (operation === 'delete' && retained) continue;
+          const handlerReason: Reason = {
+            via: 'cloudformation',
+            resource: label,
+            detail: `${type} ${operation} handler`,
+            source: HANDLERS_SOURCE,
+          };
           for (const listed of handlers[operation] ?? []) {
             const correction = catalog.actionCorrections[listed];
+            const reason: Reason = correction
+              ? { ...handlerReason, detail: `${handlerReason.detail} (lists ${listed}: ${correction.note})` }
+              : handlerReason;
             for (const action of correction ? correction.actions : [listed]) {
               if (trim.has(action)) continue;
-              requirements.push({
-                action,
-                phase,
-                condition: conditionFor(action, catalog, passedToServices),
-                reason: {
-                  via: 'cloudformation',
-                  resource: label,
-                  detail:
-                    `${type} ${operation} handler` +
-                    (correction ? ` (lists ${listed}: ${correction.note})` : ''),
-                  source: HANDLERS_SOURCE,
-                },
-              });
+              requirements.push({ action, phase, condition: condition(action), reason });
             }
           }
         }
