@@ -4,7 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { toHostError, type AmplifyContext } from '../../src/amplify-host';
 import { asLeastPrivilegeError, LeastPrivilegeError, usageError } from '../../src/errors';
+import { writeGuardConfig } from '../../src/guard/guard-files';
 import { writeCraftedProject } from '../support/crafted-project';
+import { prePush } from '../support/pre-push';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { realCliInstalled } from '../support/real-cli';
 import { runBin } from '../support/run-bin';
@@ -315,5 +317,94 @@ describe('errors: no stack traces, faults asking for a report', () => {
       assert.doesNotMatch(result.stderr, /^\s+at /m);
     }
     fs.rmSync(project, { recursive: true });
+  });
+});
+
+describe('the pre-push guard never blocks a push because of its own failure (mode block)', function () {
+  this.timeout(120_000);
+  let project: string;
+  beforeEach(() => {
+    project = copyToTemp(EXAMPLE);
+    writeGuardConfig(project, { mode: 'block', verify: false });
+    assert.equal(runBin(['generate', '--project-dir', project]).status, 0);
+    // The project changed since: the full check runs.
+    const fn = path.join(project, 'amplify', 'backend', 'backend-config.json');
+    fs.writeFileSync(fn, fs.readFileSync(fn, 'utf8').replace('{', '{ "x": {}, '));
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  const damages: Array<[string, (dir: string) => void, RegExp]> = [
+    [
+      'an env name with a path in local-env-info.json',
+      (dir) =>
+        fs.writeFileSync(
+          path.join(dir, 'amplify/.config/local-env-info.json'),
+          JSON.stringify({ envName: '../../x' }),
+        ),
+      /not an Amplify env name/,
+    ],
+    [
+      'a state whose entries are not objects',
+      (dir) =>
+        fs.writeFileSync(
+          path.join(dir, OUTPUTS, 'state-dev.json'),
+          JSON.stringify({ version: 1, env: 'dev', inputsHash: 'x', hashOptions: [], policies: [null, 5] }),
+        ),
+      /no policy generated for env dev/,
+    ],
+    [
+      'a policy file with a null action',
+      (dir) =>
+        fs.writeFileSync(
+          path.join(dir, OUTPUTS, 'amplify-lpdemo-dev-least-privilege.json'),
+          JSON.stringify({ Statement: [{ Effect: 'Allow', Action: null, Resource: '*' }] }),
+        ),
+      /check failed and was skipped: The policy file .* Statement\[0\]\.Action/,
+    ],
+  ];
+  for (const [what, damage, said] of damages) {
+    it(`goes on with ${what}`, async () => {
+      damage(project);
+      const outcome = await prePush(project);
+      assert.equal(outcome.error, undefined, String(outcome.error));
+      assert.match(outcome.said, said);
+      assert.doesNotMatch(outcome.said, /^\s+at /m);
+    });
+  }
+});
+
+describe('check --verify when AWS cannot be asked', function () {
+  this.timeout(120_000);
+  it('exits 1 with one paragraph, without credentials and with the endpoint down', () => {
+    const project = copyToTemp(EXAMPLE);
+    assert.equal(runBin(['generate', '--project-dir', project]).status, 0);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-home-'));
+    const quiet = {
+      HOME: home,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_PROFILE: '',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_CONFIG_FILE: path.join(home, 'config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'),
+    };
+    const noCredentials = runBin(['check', '--verify', '--project-dir', project], project, quiet);
+    assert.equal(noCredentials.status, 1);
+    assert.match(noCredentials.stderr, /^error: A call to AWS failed: .*credentials/im);
+    assert.doesNotMatch(noCredentials.stderr, /^\s+at /m);
+    const down = runBin(['check', '--verify', '--project-dir', project], project, {
+      ...quiet,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example',
+      AWS_REGION: 'us-east-1',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+    });
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /^error: A call to AWS failed: .*ECONNREFUSED/m);
+    assert.doesNotMatch(down.stderr, /^\s+at /m);
+    fs.rmSync(project, { recursive: true });
+    fs.rmSync(home, { recursive: true });
   });
 });
