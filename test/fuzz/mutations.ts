@@ -279,7 +279,7 @@ export function applyMutation(m: Mutation, dirs: CaseDirs, env: string): string[
       return [];
     case 'env-team':
       editJson('amplify/team-provider-info.json', (v) => {
-        const current = v[env];
+        const current = Object.hasOwn(v, env) ? v[env] : undefined;
         delete v[env];
         Object.defineProperty(v, absolute(m.name), {
           value: current ?? {},
@@ -306,10 +306,10 @@ export function applyMutation(m: Mutation, dirs: CaseDirs, env: string): string[
     case 'backend-entry':
       editJson('amplify/backend/backend-config.json', (v) => {
         const category = absolute(m.category);
+        // Own properties only: v['__proto__'] would be Object.prototype, polluting this process.
+        const own = Object.hasOwn(v, category) ? v[category] : undefined;
         const resources =
-          v[category] && typeof v[category] === 'object' && !Array.isArray(v[category])
-            ? (v[category] as Record<string, unknown>)
-            : {};
+          own && typeof own === 'object' && !Array.isArray(own) ? (own as Record<string, unknown>) : {};
         Object.defineProperty(resources, absolute(m.name), {
           value: m.settings,
           enumerable: true,
