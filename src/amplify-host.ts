@@ -56,13 +56,12 @@ const HOST_ERROR_NAMES: Record<ErrorKind, string> = {
 export function toHostError(context: AmplifyContext, err: unknown): unknown {
   const error = asLeastPrivilegeError(err);
   const core = hostCore(context);
-  const HostException = error.kind === 'fault' ? core?.AmplifyFault : core?.AmplifyError;
-  if (!HostException) return error;
-  return new HostException(
-    HOST_ERROR_NAMES[error.kind],
-    { message: error.message, resolution: error.resolution },
-    error,
-  );
+  const options = { message: error.message, resolution: error.resolution };
+  if (error.kind === 'fault' && core?.AmplifyFault)
+    return new core.AmplifyFault('UnknownFault', options, error);
+  // A host without AmplifyFault (an older cli-core) still prints an AmplifyError with its resolution.
+  const name = error.kind === 'fault' ? HOST_ERROR_NAMES.project : HOST_ERROR_NAMES[error.kind];
+  return core?.AmplifyError ? new core.AmplifyError(name, options, error) : error;
 }
 
 interface HostCore {
