@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: engine time per corpus project (median, in-process), a synthetic project of
- * 1,000 resources, and granted actions against the reference policies in ../shared/reference.
+ * `npm run bench`: engine time per corpus project (median, in-process), synthetic projects of
+ * 1,000, 15,000 and 60,000 resources, and granted actions against the reference policies in
+ * ../shared/reference.
  * Figures, not assertions: tests never time anything.
  */
 import * as fs from 'node:fs';
@@ -118,6 +119,9 @@ async function main(): Promise<void> {
     fs.rmSync(synthetic, { recursive: true, force: true });
   }
 
+  console.log(`\n## Synthetic project of 60,000 resources (the same mix, times 60): one run\n`);
+  console.log(await largeProject(60));
+
   console.log('\n## The pre-push guard on an unchanged project\n');
   console.log(await hookCost(7));
 
@@ -154,6 +158,40 @@ async function main(): Promise<void> {
   const admin = Number(referenceRows[0][1]);
   console.log(
     `\nMedian project: ${medianGranted} actions, ${((100 * medianGranted) / admin).toFixed(0)} % of what AdministratorAccess-Amplify grants.`,
+  );
+}
+
+/**
+ * One generate of a synthetic project of `scale` thousand resources: wall and CPU time, the
+ * heap it leaves (after a collection) and the process's peak resident memory. The cost must
+ * grow linearly: 15,000 resources are run first for the ratio.
+ */
+async function largeProject(scale: number): Promise<string> {
+  const rows: Array<Array<string | number>> = [];
+  for (const size of [scale / 4, scale]) {
+    const dir = writeSyntheticProject(size);
+    try {
+      const cpu = process.cpuUsage();
+      const start = process.hrtime.bigint();
+      const result = await generatePolicies({ projectDir: dir });
+      const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+      const { user, system } = process.cpuUsage(cpu);
+      rows.push([
+        result.inventory.resources.length - 1,
+        result.requirements.length,
+        result.policies.length,
+        (wallMs / 1000).toFixed(1),
+        ((user + system) / 1e6).toFixed(1),
+        (process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0),
+        (process.resourceUsage().maxRSS / 1024).toFixed(0),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return table(
+    ['resources', 'requirements', 'policies', 'wall s', 'cpu s', 'heap MB (result alive)', 'peak rss MB'],
+    rows,
   );
 }
 

@@ -12,11 +12,11 @@ export const SYNTHETIC_MIX = {
 };
 
 /**
- * Writes an initialized Amplify project with 1,000 resources (functions with templates in the
- * CLI's own shape, DynamoDB tables, S3 buckets, REST APIs and layers without built templates)
- * into a temporary folder and returns its path.
+ * Writes an initialized Amplify project with 1,000 resources times `scale` (functions with
+ * templates in the CLI's own shape, DynamoDB tables, S3 buckets, REST APIs and layers without
+ * built templates) into a temporary folder and returns its path.
  */
-export function writeSyntheticProject(): string {
+export function writeSyntheticProject(scale = 1): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'alp-synthetic-'));
   const amplify = path.join(root, 'amplify');
   const write = (relative: string, value: unknown): void => {
@@ -43,7 +43,13 @@ export function writeSyntheticProject(): string {
   write('.config/local-env-info.json', { projectPath: root, defaultEditor: 'none', envName: 'dev' });
   write('team-provider-info.json', { dev: { awscloudformation: provider } });
   const backend: Record<string, Record<string, unknown>> = { function: {}, storage: {}, api: {} };
-  const { functionsWithTemplates, dynamoTables, s3Buckets, restApis, layers } = SYNTHETIC_MIX;
+  const [functionsWithTemplates, dynamoTables, s3Buckets, restApis, layers] = [
+    SYNTHETIC_MIX.functionsWithTemplates,
+    SYNTHETIC_MIX.dynamoTables,
+    SYNTHETIC_MIX.s3Buckets,
+    SYNTHETIC_MIX.restApis,
+    SYNTHETIC_MIX.layers,
+  ].map((count) => count * scale);
   for (let i = 0; i < functionsWithTemplates; i++) {
     const name = `fn${i}`;
     backend.function[name] = { service: 'Lambda', providerPlugin: 'awscloudformation', build: true };

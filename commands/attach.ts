@@ -1,13 +1,7 @@
 import { loadAttach } from '../src/aws-modules';
 import { generatePolicies } from '../src/engine';
-import {
-  ATTACH_OPTIONS,
-  booleanOption,
-  checkOptions,
-  generateOptions,
-  type Command,
-} from '../src/invocation';
-import { writeOutputs } from '../src/outputs/write-outputs';
+import { ATTACH_OPTIONS, checkOptions, generateOptions, type Command } from '../src/invocation';
+import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
 
 export const attach: Command = {
   name: 'attach',
@@ -23,9 +17,12 @@ export const attach: Command = {
   async run(invocation, env) {
     checkOptions(invocation, attach);
     const options = generateOptions(invocation, env.cwd);
+    const attachModule = loadAttach();
+    attachModule.attachRequest(invocation);
     const result = await generatePolicies(options);
-    // The committed copy matches what is attached: the files and the guard state are written first.
-    const files = booleanOption(invocation, 'dry-run') ? [] : await writeOutputs(result, options);
-    return loadAttach().attachPolicies(result, invocation, env, options, files);
+    // Checked now, written only once the plan is accepted: the committed copy matches what is attached.
+    const plan = planOutputs(result, options);
+    for (const note of plan.notes) env.io.err(`note: ${note}\n`);
+    return attachModule.attachPolicies(result, invocation, env, options, () => commitOutputs(plan));
   },
 };

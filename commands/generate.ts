@@ -13,7 +13,7 @@ import {
 } from '../src/invocation';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
-import { writeOutputs } from '../src/outputs/write-outputs';
+import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
 
 export const generate: Command = {
   name: 'generate',
@@ -21,7 +21,7 @@ export const generate: Command = {
   usage:
     'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]',
   options: {
-    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json)`,
+    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
     'permissions-boundary':
@@ -36,33 +36,41 @@ export const generate: Command = {
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
     const options = generateOptions(invocation, cwd);
+    // Every usage error comes before anything is computed, asked or written.
+    const attachModule = booleanOption(invocation, 'attach') ? loadAttach() : undefined;
+    attachModule?.attachRequest(invocation);
     const result = await generatePolicies(options);
-    const files =
-      json && !out ? undefined : await writeOutputs(result, options, out && path.resolve(cwd, out));
-    if (json) {
-      io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
-    } else {
-      printSummary(result, files, io, cwd);
+    const plan =
+      json && out === undefined && !attachModule
+        ? undefined
+        : planOutputs(result, options, out === undefined ? undefined : resolveOut(cwd, out));
+    for (const note of plan?.notes ?? []) io.err(`note: ${note}\n`);
+    if (!json) printFindings(result, io);
+    let files: readonly string[] | undefined;
+    let exitCode = 0;
+    try {
+      if (!attachModule) files = plan && commitOutputs(plan);
+      else if (plan) {
+        // Written once the attach plan is accepted, before IAM changes: a refused question writes nothing.
+        exitCode = await attachModule.attachPolicies(result, invocation, env, options, () => {
+          files = commitOutputs(plan);
+          return files;
+        });
+      }
+    } finally {
+      if (!json) printFiles(result, files, io, cwd);
     }
-    return booleanOption(invocation, 'attach')
-      ? loadAttach().attachPolicies(
-          result,
-          invocation,
-          env,
-          options,
-          files ?? (await writeOutputs(result, options)),
-        )
-      : 0;
+    if (json) io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
+    return exitCode;
   },
 };
 
-/** The human output: warnings and findings on stderr, the files written on stdout. */
-function printSummary(
-  result: GenerateResult,
-  files: readonly string[] | undefined,
-  io: CommandIo,
-  cwd: string,
-): void {
+/** --out against the working folder; a trailing separator (a folder) is kept, for planOutputs to refuse. */
+const resolveOut = (cwd: string, out: string): string =>
+  `${path.resolve(cwd, out)}${/[\\/]$/.test(out) ? path.sep : ''}`;
+
+/** Warnings and findings on stderr, before any question. */
+function printFindings(result: GenerateResult, io: CommandIo): void {
   for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
   for (const finding of result.escalations) {
     const grants =
@@ -73,9 +81,22 @@ function printSummary(
     );
   }
   io.err(`Phases: ${result.phases.join(', ')}; ${result.inventory.resources.length} resources.\n`);
+}
+
+/** The files written on stdout (none: a refused attach or a dry run). */
+function printFiles(
+  result: GenerateResult,
+  files: readonly string[] | undefined,
+  io: CommandIo,
+  cwd: string,
+): void {
+  if (!files) {
+    io.err('No policy file was written.\n');
+    return;
+  }
   result.policies.forEach((policy, index) => {
     io.out(
-      `${path.relative(cwd, files?.[index] ?? '') || files?.[index]}  ${policy.name}  ${policy.characters} characters\n`,
+      `${path.relative(cwd, files[index]) || files[index]}  ${policy.name}  ${policy.characters} characters\n`,
     );
   });
   io.err(

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { LeastPrivilegeError, type ErrorKind } from './errors';
+import { asLeastPrivilegeError, type ErrorKind } from './errors';
 
 /**
  * The slice of the Amplify CLI's `context` the plugin uses (the CLI types it as any).
@@ -26,13 +26,16 @@ export interface AmplifyContext {
   };
 }
 
-type AmplifyErrorConstructor = new (
+type AmplifyExceptionConstructor = new (
   name: string,
   options: { message: string; resolution?: string; details?: string },
   downstreamException?: Error,
 ) => Error;
 
-/** The host CLI's error names (amplify-cli-core AmplifyErrorType) for our error kinds. */
+/**
+ * The host CLI's exception names for our error kinds: AmplifyErrorType names for errors the
+ * user can act on, AmplifyFaultType for our own bugs (amplify-cli-core lib/errors).
+ */
 const HOST_ERROR_NAMES: Record<ErrorKind, string> = {
   usage: 'InputValidationError',
   'no-project': 'ProjectNotFoundError',
@@ -40,36 +43,41 @@ const HOST_ERROR_NAMES: Record<ErrorKind, string> = {
   limit: 'ResourceCountLimitExceedError',
   aws: 'PermissionsError',
   blocked: 'PermissionsError',
+  fault: 'UnknownFault',
 };
 
 /**
- * Turns our errors into the host CLI's own AmplifyError, the only kind the CLI prints with its
- * resolution. The class comes from the host's copy of @aws-amplify/amplify-cli-core (a peer we
- * never load ourselves otherwise); without it the error is returned unchanged.
+ * Turns anything thrown into the host CLI's own exception, the only kind the CLI prints with
+ * its resolution (and without a stack trace): AmplifyError for errors the user can act on,
+ * AmplifyFault for our own bugs (an unexpected exception, wrapped by asLeastPrivilegeError).
+ * The classes come from the host's copy of @aws-amplify/amplify-cli-core (a peer we never load
+ * ourselves otherwise); without it our LeastPrivilegeError is returned.
  */
 export function toHostError(context: AmplifyContext, err: unknown): unknown {
-  if (!(err instanceof LeastPrivilegeError)) return err;
-  const AmplifyError = hostAmplifyError(context);
-  if (!AmplifyError) return err;
-  return new AmplifyError(
-    HOST_ERROR_NAMES[err.kind],
-    { message: err.message, resolution: err.resolution },
-    err,
-  );
+  const error = asLeastPrivilegeError(err);
+  const core = hostCore(context);
+  const options = { message: error.message, resolution: error.resolution };
+  if (error.kind === 'fault' && core?.AmplifyFault)
+    return new core.AmplifyFault('UnknownFault', options, error);
+  // A host without AmplifyFault (an older cli-core) still prints an AmplifyError with its resolution.
+  const name = error.kind === 'fault' ? HOST_ERROR_NAMES.project : HOST_ERROR_NAMES[error.kind];
+  return core?.AmplifyError ? new core.AmplifyError(name, options, error) : error;
 }
 
-function hostAmplifyError(context: AmplifyContext): AmplifyErrorConstructor | undefined {
+interface HostCore {
+  readonly AmplifyError?: AmplifyExceptionConstructor;
+  readonly AmplifyFault?: AmplifyExceptionConstructor;
+}
+
+function hostCore(context: AmplifyContext): HostCore | undefined {
   const location = context.pluginPlatform?.plugins?.core?.[0]?.packageLocation;
   if (!location) return undefined;
   try {
     // The host's cli-core is already loaded by the CLI, so this require is a cache hit.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time
-    const core = require(
+    return require(
       require.resolve('@aws-amplify/amplify-cli-core', { paths: [location, path.dirname(location)] }),
-    ) as {
-      AmplifyError?: AmplifyErrorConstructor;
-    };
-    return core.AmplifyError;
+    ) as HostCore;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runCommand } from '../commands/index';
-import { LeastPrivilegeError, usageError } from './errors';
+import { asLeastPrivilegeError, errorParagraph, usageError } from './errors';
 import type { Invocation } from './invocation';
 
 const OPTIONS = {
@@ -58,16 +58,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await runCommand(parseInvocation(argv), { io, cwd: process.cwd() }, 'amplify-least-privilege');
   } catch (err) {
-    if (err instanceof LeastPrivilegeError) {
-      io.err(`error: ${err.message}\n${err.resolution}\n`);
-      return err.exitCode;
-    }
-    io.err(`error: ${(err as Error)?.stack ?? String(err)}\n`);
-    return 1;
+    const error = asLeastPrivilegeError(err);
+    io.err(errorParagraph(error));
+    return error.exitCode;
   }
 }
 
+/** The last resort: whatever escapes (a callback, a stream) is one paragraph and exit 1, never a stack trace. */
+function exitOnUnexpected(err: unknown): void {
+  process.stderr.write(errorParagraph(asLeastPrivilegeError(err)));
+  process.exit(1);
+}
+
 if (require.main === module) {
+  process.on('uncaughtException', exitOnUnexpected);
+  process.on('unhandledRejection', exitOnUnexpected);
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

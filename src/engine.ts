@@ -10,6 +10,7 @@ import {
 import { deploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { startReadLog, type InputRead } from './discovery/read-log';
+import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
@@ -100,6 +101,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       'Run the command in an Amplify Gen 1 project, or pass --project-dir DIR.',
     );
   }
+  checkEnvName(options.envName, true);
   const phases = options.phases ?? DEFAULT_PHASES;
   const catalog = loadCatalog();
   const readLog = startReadLog(rootDir);
@@ -107,6 +109,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
   });
+  checkEnvName(context.envName, false);
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);

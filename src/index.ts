@@ -5,7 +5,7 @@
  * fast, so it loads only the guard's fast check unless the project changed.
  */
 import { hostAwsAccess, hostConfirm, toHostError, type AmplifyContext } from './amplify-host';
-import { LeastPrivilegeError } from './errors';
+import { asLeastPrivilegeError } from './errors';
 import type { CommandEnv, Invocation } from './invocation';
 import { fastCheck, type GuardIo } from './guard/pre-push';
 
@@ -45,10 +45,11 @@ export async function handleAmplifyEvent(
     const { slowCheck } = require('./guard/pre-push-slow') as typeof import('./guard/pre-push-slow');
     await slowCheck(fast, io, commandEnv(context));
   } catch (err) {
-    if (err instanceof LeastPrivilegeError && err.kind === 'blocked') throw toHostError(context, err);
-    io.say(
-      `least-privilege: the pre-push check failed and was skipped: ${(err as Error)?.message ?? String(err)}`,
-    );
+    // Only a confirmed missing permission in mode block stops the push; our own failures never do.
+    const error = asLeastPrivilegeError(err);
+    if (error.kind === 'blocked') throw toHostError(context, error);
+    io.say(`least-privilege: the pre-push check failed and was skipped: ${error.message}`);
+    io.say(`least-privilege: ${error.resolution} The push goes on.`);
   }
 }
 

@@ -3,49 +3,74 @@ import type { GenerateOptions, GenerateResult } from '../engine';
 import { stateFor } from '../guard/check-project';
 import { readGuardState, writeGuardState } from '../guard/guard-files';
 import { usageError } from '../errors';
+import { isInside } from '../discovery/safe-names';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
 import { clientsFor } from './aws-clients';
-import { explicitTarget } from './identity';
+import { explicitTarget, type AttachTarget } from './identity';
 import { runAttach } from './run-attach';
+
+/** What attach was asked to do: checked before the engine runs, so a usage error comes first. */
+export interface AttachRequest {
+  readonly yes: boolean;
+  readonly dryRun: boolean;
+  readonly target?: AttachTarget;
+  readonly profile?: string;
+}
+
+export function attachRequest(invocation: Invocation): AttachRequest {
+  return {
+    yes: booleanOption(invocation, 'yes') || booleanOption(invocation, 'y'),
+    dryRun: booleanOption(invocation, 'dry-run'),
+    target: explicitTarget({
+      user: stringOption(invocation, 'user'),
+      role: stringOption(invocation, 'role'),
+      group: stringOption(invocation, 'group'),
+    }),
+    profile: stringOption(invocation, 'profile'),
+  };
+}
 
 /**
  * The attach step shared by `attach` and `generate --attach`: credentials from the host CLI
  * (inside Amplify) or from --profile / the default chain (standalone), a confirmation prompt
- * unless --yes, and nothing changed with --dry-run. Loaded only when attach runs.
+ * unless --yes, and nothing changed with --dry-run. `writeFiles` writes the policy files and
+ * the guard state; it runs only once the plan is accepted, before IAM is changed, so a refused
+ * question or a dry run leaves every file as it was. Loaded only when attach runs.
  */
 export async function attachPolicies(
   result: GenerateResult,
   invocation: Invocation,
   env: CommandEnv,
   options: GenerateOptions,
-  files: readonly string[],
+  writeFiles: () => readonly string[],
 ): Promise<number> {
-  const yes = booleanOption(invocation, 'yes') || booleanOption(invocation, 'y');
-  const dryRun = booleanOption(invocation, 'dry-run');
-  const { iam, sts } = await clientsFor(env, stringOption(invocation, 'profile'), result.context.region);
+  const request = attachRequest(invocation);
+  const { iam, sts } = await clientsFor(env, request.profile, result.context.region);
+  const { rootDir } = result.context;
+  let files: readonly string[] = [];
   return runAttach(
     result,
     {
-      yes,
-      dryRun,
+      yes: request.yes,
+      dryRun: request.dryRun,
       force: booleanOption(invocation, 'force'),
       written: lastWritten(result),
-      target: explicitTarget({
-        user: stringOption(invocation, 'user'),
-        role: stringOption(invocation, 'role'),
-        group: stringOption(invocation, 'group'),
-      }),
+      target: request.target,
     },
     {
       iam,
       sts,
       io: env.io,
       confirm: (question) => confirmInTerminal(question, env.confirm),
-      // The guard state records where the env's policy is attached, and what IAM now holds.
+      beforeApply: () => {
+        files = writeFiles();
+      },
+      // The guard state records where the env's policy is attached (files inside the project
+      // only), and what IAM now holds.
       onApplied: (target, documents) => {
-        if (files.length > 0)
+        if (files.length > 0 && files.every((file) => isInside(rootDir, file)))
           writeGuardState(
-            result.context.rootDir,
+            rootDir,
             stateFor(result, files, options, { target: `${target.kind}:${target.name}`, documents }),
           );
       },

@@ -32,6 +32,8 @@ export interface AttachDeps {
   readonly io: CommandIo;
   /** Asks the user; resolves true to go ahead. */
   readonly confirm: (question: string) => Promise<boolean>;
+  /** Called once the plan is accepted (asked, or --yes), before any change: the policy files are written then. */
+  readonly beforeApply?: () => void;
   /** Told once the target has the policies (after changes, or when nothing needed changing), with what IAM now holds by ARN (documentHash). */
   readonly onApplied?: (target: AttachTarget, written: Record<string, string>) => void;
 }
@@ -106,6 +108,7 @@ export async function runAttach(
     ]),
   );
   if (plan.steps.length === 0) {
+    deps.beforeApply?.();
     deps.onApplied?.(target, written);
     return 0;
   }
@@ -113,6 +116,7 @@ export async function runAttach(
     io.err('Nothing was changed.\n');
     return 1;
   }
+  deps.beforeApply?.();
   await applyPlan(plan, result, deps, tag, where);
   deps.onApplied?.(target, written);
   io.err(`Done: ${plan.steps.length} change(s) applied to ${target.kind} ${target.name}.\n`);

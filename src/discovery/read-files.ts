@@ -12,7 +12,7 @@ export function readJsonIfExists(file: string, rootDir?: string, onlyKey?: strin
   else noteRead('json', file, onlyKey);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = decodeText(fs.readFileSync(file));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw projectError(
@@ -22,7 +22,7 @@ export function readJsonIfExists(file: string, rootDir?: string, onlyKey?: strin
     );
   }
   try {
-    return JSON.parse(stripBom(text));
+    return JSON.parse(text);
   } catch (err) {
     throw projectError(
       `${shown(file, rootDir)} is not valid JSON: ${(err as Error).message}`,
@@ -46,6 +46,18 @@ export const asRecord = (value: unknown): Record<string, unknown> => (isRecord(v
 export const asString = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
-const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+/**
+ * A file's bytes as text: UTF-8, or UTF-16 when it starts with a UTF-16 byte-order mark
+ * (PowerShell and Windows editors write it); the byte-order mark itself is dropped.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const body = Buffer.from(bytes.subarray(2, 2 + ((bytes.length - 2) & ~1)));
+    return body.swap16().toString('utf16le');
+  }
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
 
 const shown = (file: string, rootDir?: string): string => (rootDir ? path.relative(rootDir, file) : file);

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { InputRead } from '../discovery/read-log';
-import { LeastPrivilegeError } from '../errors';
+import { LeastPrivilegeError, projectError } from '../errors';
+import { isEnvName } from '../discovery/safe-names';
+import { commitFiles, type FileChange } from '../outputs/file-transaction';
 
 /**
  * The guard's files, all small JSON read on the pre-push path (node:fs and two tiny modules):
@@ -45,8 +47,16 @@ export interface GuardState {
 
 export const configFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', 'least-privilege', 'config.json');
-export const stateFile = (rootDir: string, env: string): string =>
-  path.join(rootDir, 'amplify', 'least-privilege', `state-${env}.json`);
+/** The env's state file; the env must be an Amplify env name (or `default`): it is part of the path. */
+export function stateFile(rootDir: string, env: string): string {
+  if (!isEnvName(env)) {
+    throw projectError(
+      `The env name ${JSON.stringify(String(env)).slice(0, 60)} is not an Amplify env name (2 to 10 lowercase letters), so it names no state file.`,
+      'Check out a real env (`amplify env checkout NAME`, amplify/.config/local-env-info.json), then run the command again.',
+    );
+  }
+  return path.join(rootDir, 'amplify', 'least-privilege', `state-${env}.json`);
+}
 const cacheFile = (rootDir: string): string =>
   path.join(rootDir, 'amplify', '.config', 'local-least-privilege.json');
 
@@ -169,8 +179,13 @@ function stateProblem(raw: unknown): string | undefined {
   return undefined;
 }
 
+/** The change that writes the env's state (see src/outputs/file-transaction.ts); `state` may be computed late. */
+export function stateFileChange(rootDir: string, env: string, state: () => GuardState): FileChange {
+  return { file: stateFile(rootDir, env), content: () => jsonText(state()) };
+}
+
 export function writeGuardState(rootDir: string, state: GuardState): void {
-  writeJsonAtomic(stateFile(rootDir, state.env), state);
+  commitFiles([stateFileChange(rootDir, state.env, () => state)], { root: rootDir });
 }
 
 /** A check this machine found covered: its key, and the inputs its hash was made over. */
@@ -206,9 +221,11 @@ export function rememberChecked(rootDir: string, env: string, entry: CheckedEntr
   writeJsonAtomic(cacheFile(rootDir), cache);
 }
 
+const jsonText = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
 function writeJsonAtomic(file: string, value: unknown): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+  fs.writeFileSync(temporary, jsonText(value));
   fs.renameSync(temporary, file);
 }

@@ -1,6 +1,6 @@
 import { loadAttach, loadVerify } from '../aws-modules';
 import type { CommandEnv } from '../invocation';
-import { writeOutputs } from '../outputs/write-outputs';
+import { commitOutputs, planOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
 import { checkProject, formatMissing, type CheckOutcome } from './check-project';
 import { rememberChecked, type GuardConfig } from './guard-files';
@@ -76,12 +76,13 @@ async function act(
 
 async function updatePolicy(outcome: CheckOutcome, yes: boolean, commandEnv: CommandEnv): Promise<void> {
   const options = { projectDir: outcome.result.context.rootDir, envName: outcome.env };
-  const files = await writeOutputs(outcome.result, options);
+  // Checked now, written once the attach plan is accepted.
+  const plan = planOutputs(outcome.result, options);
   await loadAttach().attachPolicies(
     outcome.result,
     { command: 'attach', args: [], options: { yes } },
     commandEnv,
     options,
-    files,
+    () => commitOutputs(plan),
   );
 }

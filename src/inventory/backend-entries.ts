@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { projectError } from '../errors';
-import { asRecord, asString, isRecord, readJsonIfExists } from '../discovery/read-files';
+import { isRecord, readJsonIfExists } from '../discovery/read-files';
+import { isSafeName } from '../discovery/safe-names';
 
 /** One resource entry of backend-config.json (category → resource name → settings). */
 export interface BackendEntry {
@@ -16,6 +17,8 @@ export interface BackendEntries {
   /** Categories with no resource (`"api": {}`). */
   readonly emptyCategories: readonly string[];
   readonly source: 'backend-config.json' | 'amplify-meta.json';
+  /** Entries left out or read with a fallback, each naming the file and the reason. */
+  readonly warnings: readonly string[];
 }
 
 /** Top-level keys that are not categories. */
@@ -45,19 +48,59 @@ export function readBackendEntries(rootDir: string, folder = 'backend'): Backend
   }
   const entries: BackendEntry[] = [];
   const emptyCategories: string[] = [];
+  const warnings: string[] = [];
+  const file = `amplify/backend/${source}`;
   for (const [category, resources] of Object.entries(config)) {
-    if (NOT_CATEGORIES.has(category) || !isRecord(resources)) continue;
+    if (NOT_CATEGORIES.has(category)) continue;
+    if (!isSafeName(category)) {
+      warnings.push(`${file}: category ${shown(category)} skipped: ${NAME_RULE}.`);
+      continue;
+    }
+    if (!isRecord(resources)) {
+      warnings.push(
+        `${file}: category ${category} skipped: its value is ${kindOf(resources)}, not an object of resources.`,
+      );
+      continue;
+    }
     if (Object.keys(resources).length === 0) emptyCategories.push(category);
     for (const [name, value] of Object.entries(resources)) {
-      const settings = asRecord(value);
+      if (!isSafeName(name)) {
+        warnings.push(`${file}: resource ${category}/${shown(name)} skipped: ${NAME_RULE}.`);
+        continue;
+      }
+      const settings = isRecord(value) ? value : {};
+      if (!isRecord(value)) {
+        warnings.push(
+          `${file}: ${category}/${name} is ${kindOf(value)}, not an object; read as a resource without settings.`,
+        );
+      }
+      const service = settings.service;
+      if (service !== undefined && (typeof service !== 'string' || service.length === 0)) {
+        warnings.push(
+          `${file}: ${category}/${name} has a service that is ${kindOf(service)}, not a service name; read as (none).`,
+        );
+      }
       entries.push({
         category,
         name,
-        service: asString(settings.service) ?? '(none)',
+        service: typeof service === 'string' && service.length > 0 ? service : '(none)',
         imported: settings.serviceType === 'imported',
         settings,
       });
     }
   }
-  return { entries, emptyCategories, source };
+  return { entries, emptyCategories, source, warnings };
+}
+
+/** Why a category or resource name is refused: it names a folder under amplify/backend. */
+const NAME_RULE =
+  'it is not a name Amplify gives a category or resource (letters, digits, - and _), so no folder of amplify/backend/ is read for it';
+
+const shown = (name: string): string => JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}...` : name);
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return value.length === 0 ? 'an empty string' : 'a string';
+  return `a ${typeof value}`;
 }

@@ -48,7 +48,7 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
   const names = deploymentNames(context);
   const backend = readBackendEntries(rootDir);
   const backendDir = path.join(rootDir, 'amplify', 'backend');
-  const warnings: string[] = [];
+  const warnings: string[] = [...backend.warnings];
   const scope: BuildScope = { context, names, catalog, warnings };
 
   const templateCache = new Map<BackendEntry, TemplateFile[]>();
@@ -57,7 +57,7 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     if (!templates) {
       templates = entry.imported
         ? []
-        : readResourceTemplates(path.join(backendDir, entry.category, entry.name), rootDir);
+        : readResourceTemplates(path.join(backendDir, entry.category, entry.name), rootDir, warnings);
       templateCache.set(entry, templates);
     }
     return templates;
@@ -144,7 +144,7 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     }
   }
   for (const category of new Set(backend.entries.map((entry) => entry.category))) {
-    for (const template of readCategoryLevelTemplates(path.join(backendDir, category), rootDir)) {
+    for (const template of readCategoryLevelTemplates(path.join(backendDir, category), rootDir, warnings)) {
       const name = path.basename(template.file).replace(/\.[^.]+$/, '');
       const entry: BackendEntry = { category, name, service: '(stack)', imported: false, settings: {} };
       const stackName = `${names.RootStackName}-${name}-*`;
@@ -213,6 +213,7 @@ function rootStackResource(scope: BuildScope, subject: PredicateSubject): Invent
   const templates = readResourceTemplates(
     path.join(context.rootDir, 'amplify', 'backend', ROOT_CATEGORY),
     context.rootDir,
+    scope.warnings,
   );
   const rootParameters = {
     DeploymentBucketName: names.DeploymentBucket,
@@ -374,10 +375,13 @@ function templateScope(
 }
 
 /** Property paths per logical id in the templates of the last push (amplify/#current-cloud-backend). */
-function deployedPropertyPaths(entry: BackendEntry, { context }: BuildScope): Map<string, readonly string[]> {
+function deployedPropertyPaths(
+  entry: BackendEntry,
+  { context, warnings }: BuildScope,
+): Map<string, readonly string[]> {
   const dir = path.join(context.rootDir, 'amplify', '#current-cloud-backend', resourceDir(entry));
   const paths = new Map<string, readonly string[]>();
-  for (const { template } of entry.imported ? [] : readResourceTemplates(dir, context.rootDir)) {
+  for (const { template } of entry.imported ? [] : readResourceTemplates(dir, context.rootDir, warnings)) {
     for (const [logicalId, value] of Object.entries(template.Resources)) {
       paths.set(logicalId, propertyPaths(asRecord(asRecord(value).Properties)));
     }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { noteRead } from '../discovery/read-log';
+import { decodeText } from '../discovery/read-files';
+import { isInside } from '../discovery/safe-names';
 import { projectError } from '../errors';
 import { parseTemplate, type CfnTemplate } from './parse-template';
 
@@ -37,63 +39,148 @@ const NOT_TEMPLATES = new Set([
   'layer-configuration.json',
   'override.json',
 ]);
-/** Larger files are data, not templates (the CLI's biggest generated templates are a few MB). */
+/**
+ * Larger files are data, not templates: CloudFormation takes templates of at most 1 MB, and the
+ * CLI's biggest generated ones are a few MB before it splits them. Such a file is skipped with
+ * a warning.
+ */
 const MAX_TEMPLATE_BYTES = 20 * 1024 * 1024;
 
 /**
  * The CloudFormation templates of one resource folder. When the folder has a `build/`
  * output (api, auth, storage, custom CDK, root stack), only the built templates count:
  * they are what `amplify push` deploys. Otherwise every template in the folder counts.
+ * Files skipped on the way (too large, binary, unparsable, links out of the project) are
+ * reported in `warnings`.
  */
-export function readResourceTemplates(resourceDir: string, rootDir: string): TemplateFile[] {
-  if (!isDirectory(resourceDir)) return [];
-  const built = readTemplatesUnder(path.join(resourceDir, 'build'), rootDir);
-  return built.length > 0 ? built : readTemplatesUnder(resourceDir, rootDir, new Set(['build']));
+export function readResourceTemplates(
+  resourceDir: string,
+  rootDir: string,
+  warnings: string[] = [],
+): TemplateFile[] {
+  const walk = startWalk(rootDir, warnings);
+  if (!isDirectory(resourceDir) || !insideProject(resourceDir, walk)) return [];
+  walk.linkedDirs.add(realPath(resourceDir) ?? resourceDir);
+  const built = readTemplatesUnder(path.join(resourceDir, 'build'), walk);
+  return built.length > 0 ? built : readTemplatesUnder(resourceDir, walk, new Set(['build']));
 }
 
 /** Templates directly in a category folder (`api/APIGatewayAuthStack.json`), not in resource folders. */
-export function readCategoryLevelTemplates(categoryDir: string, rootDir: string): TemplateFile[] {
-  if (!isDirectory(categoryDir)) return [];
+export function readCategoryLevelTemplates(
+  categoryDir: string,
+  rootDir: string,
+  warnings: string[] = [],
+): TemplateFile[] {
+  const walk = startWalk(rootDir, warnings);
+  if (!isDirectory(categoryDir) || !insideProject(categoryDir, walk)) return [];
   noteRead('dir', categoryDir);
-  return fs
-    .readdirSync(categoryDir, { withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .flatMap((entry) => readTemplateFile(path.join(categoryDir, entry.name), rootDir));
+  return entriesOf(categoryDir, walk)
+    .filter((entry) => entry.kind === 'file')
+    .flatMap((entry) => readTemplateFile(entry.path, walk));
 }
 
-function readTemplatesUnder(dir: string, rootDir: string, skip: Set<string> = new Set()): TemplateFile[] {
+/** One walk of template folders: the project root (as given and resolved) and where skipped files are reported. */
+interface Walk {
+  readonly rootDir: string;
+  readonly realRoot: string;
+  readonly warnings: string[];
+  /** Real paths of the folders entered through a link (and the start): a link loop is entered once. */
+  readonly linkedDirs: Set<string>;
+}
+
+const startWalk = (rootDir: string, warnings: string[]): Walk => ({
+  rootDir,
+  realRoot: realPath(rootDir) ?? rootDir,
+  warnings,
+  linkedDirs: new Set(),
+});
+
+interface Entry {
+  readonly name: string;
+  readonly path: string;
+  readonly kind: 'file' | 'dir';
+}
+
+/**
+ * The files and folders of `dir`, sorted by name. Symbolic links are followed only when they
+ * lead to a place inside the project; others are reported and skipped.
+ */
+function entriesOf(dir: string, walk: Walk): Entry[] {
+  const entries: Entry[] = [];
+  for (const entry of fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) entries.push({ name: entry.name, path: full, kind: 'dir' });
+    else if (entry.isFile()) entries.push({ name: entry.name, path: full, kind: 'file' });
+    else if (entry.isSymbolicLink() && insideProject(full, walk)) {
+      const stats = statOrUndefined(full);
+      const real = realPath(full) ?? full;
+      if (stats?.isDirectory() && !walk.linkedDirs.has(real)) {
+        walk.linkedDirs.add(real);
+        entries.push({ name: entry.name, path: full, kind: 'dir' });
+      } else if (stats?.isFile()) entries.push({ name: entry.name, path: full, kind: 'file' });
+    }
+  }
+  return entries;
+}
+
+function readTemplatesUnder(dir: string, walk: Walk, skip: Set<string> = new Set()): TemplateFile[] {
   if (!isDirectory(dir)) return [];
   noteRead('dir', dir);
   const found: TemplateFile[] = [];
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
+  for (const entry of entriesOf(dir, walk)) {
+    if (entry.kind === 'dir') {
       if (!SKIPPED_DIRS.has(entry.name) && !skip.has(entry.name) && !entry.name.startsWith('.')) {
-        found.push(...readTemplatesUnder(full, rootDir));
+        found.push(...readTemplatesUnder(entry.path, walk));
       }
-    } else if (entry.isFile()) {
-      found.push(...readTemplateFile(full, rootDir));
+    } else {
+      found.push(...readTemplateFile(entry.path, walk));
     }
   }
   return found;
 }
 
-function readTemplateFile(file: string, rootDir: string): TemplateFile[] {
+function readTemplateFile(file: string, walk: Walk): TemplateFile[] {
   const name = path.basename(file);
   if (!TEMPLATE_FILE.test(name) || NOT_TEMPLATES.has(name)) return [];
   noteRead('file', file);
-  if (fs.statSync(file).size > MAX_TEMPLATE_BYTES) return [];
-  const relative = path.relative(rootDir, file).split(path.sep).join('/');
-  const text = fs.readFileSync(file, 'utf8');
+  const relative = path.relative(walk.rootDir, file).split(path.sep).join('/');
+  const size = fs.statSync(file).size;
+  if (size > MAX_TEMPLATE_BYTES) {
+    walk.warnings.push(
+      `${relative} skipped: ${(size / 1024 / 1024).toFixed(0)} MB is far above CloudFormation's 1 MB template limit, so it is data, not a template amplify push deploys.`,
+    );
+    return [];
+  }
+  let text: string;
+  try {
+    text = decodeText(fs.readFileSync(file));
+  } catch (err) {
+    throw projectError(
+      `Cannot read ${relative}: ${(err as Error).message}`,
+      'Check the file permissions, then generate again.',
+      err,
+    );
+  }
+  if (text.includes('\u0000')) {
+    walk.warnings.push(`${relative} skipped: it holds binary data, not a JSON or YAML template.`);
+    return [];
+  }
   let parsed;
   try {
     parsed = parseTemplate(text, name);
   } catch (err) {
-    // Only a file that looks like a template is worth stopping for; other unreadable files are not ours.
-    if (!/["']?Resources["']?\s*:/.test(text)) return [];
+    const reason = firstLine(err);
+    // A file that looks like a template is worth stopping for; other unreadable files are reported.
+    if (!/["']?Resources["']?\s*:/.test(text)) {
+      walk.warnings.push(
+        `${relative} skipped: not valid JSON or YAML (${reason}), and it declares no Resources.`,
+      );
+      return [];
+    }
     throw projectError(
-      `Cannot parse ${relative}: ${(err as Error).message.split('\n')[0]}`,
+      `Cannot parse ${relative}: ${reason}`,
       'Fix the template (or rebuild it with `amplify build`), then generate again.',
       err,
     );
@@ -105,11 +192,35 @@ function readTemplateFile(file: string, rootDir: string): TemplateFile[] {
   return [{ file: relative, template: parsed.template, ...(warning ? { warning } : {}) }];
 }
 
+/** True when `file` resolves (links followed) to a place inside the project; reports it otherwise. */
+function insideProject(file: string, walk: Walk): boolean {
+  const real = realPath(file);
+  if (real !== undefined && isInside(walk.realRoot, real)) return true;
+  walk.warnings.push(
+    `${path.relative(walk.rootDir, file).split(path.sep).join('/')} skipped: it is a symbolic link ${real === undefined ? 'that leads nowhere' : 'to a place outside the project'}, and only the project's own files are read.`,
+  );
+  return false;
+}
+
+function realPath(file: string): string | undefined {
+  try {
+    return fs.realpathSync.native(file);
+  } catch {
+    return undefined;
+  }
+}
+
+const firstLine = (err: unknown): string => String((err as Error)?.message ?? err).split('\n')[0];
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function isDirectory(dir: string): boolean {
   noteRead('exists', dir);
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
-  }
+  return statOrUndefined(dir)?.isDirectory() ?? false;
 }

@@ -1,28 +1,116 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { GenerateOptions, GenerateResult } from '../engine';
-import { projectError } from '../errors';
+import { basePolicyName, type GenerateOptions, type GenerateResult } from '../engine';
+import { faultError, usageError } from '../errors';
+import { isInside } from '../discovery/safe-names';
 import { stateFor } from '../guard/check-project';
-import { writeGuardState } from '../guard/guard-files';
-import { policyFilePaths, writePolicyFiles } from './policy-files';
+import { stateFileChange } from '../guard/guard-files';
+import { checkTargets, commitFiles, type FileChange } from './file-transaction';
+import { POLICY_DIR, policyFileChanges, policyFilePaths, staleFileChanges } from './policy-files';
+
+/** What `generate` (and attach) will write, checked before anything is written or asked. */
+export interface OutputPlan {
+  readonly rootDir: string;
+  /** Absolute paths of the policy files, in the order of the policies. */
+  readonly files: readonly string[];
+  /** Policy files, removed leftovers of an earlier run, then the env's guard state. */
+  readonly changes: readonly FileChange[];
+  /** What the user should know about where things go. */
+  readonly notes: readonly string[];
+}
 
 /**
- * Writes the policy files (the default folder, or `out`) and the env's guard state that points
- * at them: what the pre-push guard and `check` compare the next pushes with. Refuses documents
- * that fail validation (a bug, never written).
+ * Plans the policy files (the default folder, or `out`) and the env's guard state that points
+ * at them: what the pre-push guard and `check` compare the next pushes with. Writes nothing;
+ * refuses, before anything is written or asked, documents that fail validation (a bug), an
+ * `out` that is one of the project's inputs or a folder, and targets that are symbolic links.
  */
+export function planOutputs(result: GenerateResult, options: GenerateOptions, out?: string): OutputPlan {
+  if (result.findings.length > 0) {
+    throw faultError(
+      `the generated policy is not valid IAM: ${result.findings.map((f) => f.message).join('; ')}`,
+    );
+  }
+  const { rootDir } = result.context;
+  if (out !== undefined) checkOut(out, rootDir);
+  const files = policyFilePaths(result.policies, rootDir, out);
+  if (out !== undefined) files.slice(1).forEach((file) => checkOut(file, rootDir));
+  const stale = out
+    ? []
+    : staleFileChanges(path.join(rootDir, POLICY_DIR), basePolicyName(result.context), files);
+  // The state records files relative to the project: files outside it are not the project's policy.
+  const recorded = files.every((file) => isInside(rootDir, file));
+  const changes: FileChange[] = [
+    ...policyFileChanges(result.policies, files),
+    ...stale,
+    ...(recorded
+      ? [
+          stateFileChange(rootDir, result.context.envName ?? 'default', () =>
+            stateFor(result, files, options),
+          ),
+        ]
+      : []),
+  ];
+  checkTargets(
+    changes.map((c) => c.file),
+    rootDir,
+  );
+  return {
+    rootDir,
+    files: files.map((file) => path.resolve(file)),
+    changes,
+    notes: recorded
+      ? []
+      : [
+          `${out} is outside the project, so the pre-push guard and \`check\` do not use it (they read the files recorded in amplify/least-privilege/state-<env>.json).`,
+        ],
+  };
+}
+
+/** Writes the planned files all or none; returns the policy files' absolute paths. */
+export function commitOutputs(plan: OutputPlan): string[] {
+  commitFiles(plan.changes, { root: plan.rootDir });
+  return [...plan.files];
+}
+
+/** Plans and writes at once (see planOutputs). */
 export async function writeOutputs(
   result: GenerateResult,
   options: GenerateOptions,
   out?: string,
 ): Promise<string[]> {
-  if (result.findings.length > 0) {
-    throw projectError(
-      `The generated policy is not valid IAM: ${result.findings.map((f) => f.message).join('; ')}`,
-      'This is a bug in amplify-least-privilege; please report it with the project layout.',
+  return commitOutputs(planOutputs(result, options, out));
+}
+
+/**
+ * Folders and files of the project's `amplify/` folder that `--out` may never overwrite: the
+ * inputs of the policy and of the Amplify CLI. Inside amplify/, only amplify/least-privilege/
+ * takes policy files (not the guard's own config.json and state-<env>.json).
+ */
+function checkOut(out: string, rootDir: string): void {
+  const resolved = path.resolve(out);
+  const shown = isInside(rootDir, resolved) ? path.relative(rootDir, resolved) || '.' : out;
+  const refuse = (why: string): never => {
+    throw usageError(
+      `--out ${shown} ${why}.`,
+      `Choose a file outside the project's amplify/ folder, or in ${POLICY_DIR} (the default), e.g. --out policies/least-privilege.json.`,
     );
+  };
+  if (/[\\/]$/.test(out) || isFolder(resolved)) refuse('is a folder, not a file');
+  // Compared case-insensitively: on macOS and Windows Amplify/ is amplify/.
+  const lower = (file: string): string => path.resolve(file).toLowerCase();
+  if (!isInside(lower(path.join(rootDir, 'amplify')), lower(resolved))) return;
+  if (path.dirname(lower(resolved)) !== lower(path.join(rootDir, POLICY_DIR)))
+    refuse("is inside the project's amplify/ folder, which holds the project's inputs");
+  if (!/\.json$/i.test(resolved)) refuse(`would put a file other than a .json policy into ${POLICY_DIR}`);
+  if (/^(config|state-.*|local-.*)\.json$/i.test(path.basename(resolved)))
+    refuse("would overwrite one of the pre-push guard's own files");
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
   }
-  const files = policyFilePaths(result.policies, result.context.rootDir, out);
-  await writePolicyFiles(result.policies, files, out ? undefined : result.policies[0]?.name);
-  writeGuardState(result.context.rootDir, stateFor(result, files, options));
-  return files.map((file) => path.resolve(file));
 }

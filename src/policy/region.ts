@@ -1,3 +1,4 @@
+import type { ConditionBlock } from '../model';
 import type { ScopedRequirement } from './scope';
 import { withStringEquals } from './statements';
 
@@ -14,13 +15,21 @@ export function pinToRegion(
 ): ScopedRequirement[] {
   if (!region) return [...requirements];
   const global = new Set(globalServices);
+  // One pinned condition per distinct condition: requirements share them (millions in a big project).
+  const pinned = new Map<ConditionBlock | undefined, ConditionBlock>();
+  const pin = (condition: ConditionBlock | undefined): ConditionBlock => {
+    let result = pinned.get(condition);
+    if (!result) {
+      result = withStringEquals(condition, 'aws:RequestedRegion', region);
+      pinned.set(condition, result);
+    }
+    return result;
+  };
   return requirements.map((requirement) => {
     const service = requirement.action.split(':')[0];
     if (global.has(service) || regionInArn(requirement.resource)) return requirement;
-    return {
-      ...requirement,
-      condition: withStringEquals(requirement.condition, 'aws:RequestedRegion', region),
-    };
+    const { action, resource, phase, reason } = requirement;
+    return { action, resource, condition: pin(requirement.condition), phase, reason };
   });
 }
 

@@ -117,10 +117,25 @@ export function scopeRequirements(
       resources = cache.get(key) ?? arnsForAction(action, iam, registry, pseudo, requirement.reason.cfnType);
       cache.set(key, resources);
     }
-    for (const resource of resources) scoped.push({ ...requirement, action, resource });
+    for (const resource of resources) scoped.push(withResource(requirement, action, resource));
   }
   return scoped;
 }
+
+/**
+ * The scoped copy, written out field by field: an object literal with a spread is several
+ * times larger, and a big project has millions of these.
+ */
+const withResource = (requirement: Requirement, action: string, resource: string): ScopedRequirement =>
+  requirement.condition
+    ? {
+        action,
+        resource,
+        condition: requirement.condition,
+        phase: requirement.phase,
+        reason: requirement.reason,
+      }
+    : { action, resource, phase: requirement.phase, reason: requirement.reason };
 
 /**
  * The project's ARNs for the resource types the action is authorized on; `*` for actions IAM

@@ -99,8 +99,18 @@ export function canonicalCondition(condition: ConditionBlock | undefined): Condi
   return result;
 }
 
-export const conditionKey = (condition: ConditionBlock | undefined): string =>
-  JSON.stringify(canonicalCondition(condition) ?? null);
+/** Keys of condition objects already seen: requirements share their condition objects. */
+const conditionKeys = new WeakMap<ConditionBlock, string>();
+
+export function conditionKey(condition: ConditionBlock | undefined): string {
+  if (!condition) return 'null';
+  let key = conditionKeys.get(condition);
+  if (key === undefined) {
+    key = JSON.stringify(canonicalCondition(condition));
+    conditionKeys.set(condition, key);
+  }
+  return key;
+}
 
 /** The condition with one more StringEquals key (boundary, region): the request must carry that value. */
 export function withStringEquals(

@@ -62,6 +62,13 @@ export function handlerRequirements(
     if (!prepared.has(handlerType)) prepared.set(handlerType, prepare(handlerType, catalog));
     return prepared.get(handlerType);
   };
+  // Shared by every requirement that has the same one: a project of 60,000 resources has
+  // millions of requirements, and their conditions are a handful of distinct values.
+  const conditions = new Map<string, ConditionBlock | undefined>();
+  const conditionOf = (action: string): ConditionBlock | undefined => {
+    if (!conditions.has(action)) conditions.set(action, conditionFor(action, catalog, passedToServices));
+    return conditions.get(action);
+  };
   for (const resource of inventory.resources) {
     const label = labelOf(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
@@ -131,7 +138,7 @@ export function handlerRequirements(
               (askedBy ? ` (for ${askedBy}: data/handler-trimming.json)` : ''),
             source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
           };
-          const condition = conditionFor(action, catalog, passedToServices);
+          const condition = conditionOf(action);
           if (SERVICE_LINKED_ROLE_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase())) {
             requirements.push(
               ...serviceLinkedRoleRequirements(action, phase, condition, reason, roleTargets, names),
