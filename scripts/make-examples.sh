@@ -120,12 +120,36 @@ fresh_moto() { # fresh_moto PRELOAD_SPEC: a new moto (account 123456789012) hold
   AWS_ENDPOINT_URL="$MOTO_URL" AWS_REGION=us-east-1 TRACE_ACCOUNT=123456789012 \
     python3 "$REPO/test/e2e/trace/preload.py" "$1" > "$WORK/preload.json"
 }
-# on_moto CMD...: one command against moto instead of fake-aws; the trace hook answers what moto lacks
-# (test/e2e/trace/moto-gaps.js: identity pool roles)
+# on_moto STEP CMD...: one command against moto instead of fake-aws, traced (step label STEP) into
+# $WORK/on-moto-trace.jsonl; the trace hook answers what moto lacks (test/e2e/trace/moto-gaps.js)
 on_moto() {
+  local label="$1"
+  shift
   AWS_ENDPOINT_URL="$MOTO_URL" NODE_OPTIONS="--require $REPO/test/e2e/trace/hook.js" \
     TRACE_OVERRIDES="$REPO/test/e2e/trace/moto-gaps.js" TRACE_PRELOAD_OUT="$WORK/preload.json" \
-    TRACE_FILE="$WORK/logs/on-moto-trace.jsonl" TRACE_LOG="$WORK/logs/on-moto-hook.log" "$@"
+    TRACE_STEP="$label" TRACE_FILE="$WORK/on-moto-trace.jsonl" TRACE_LOG="$WORK/logs/on-moto-hook.log" "$@"
+}
+record_trace() { # record_trace NAME: the traced on_moto calls as test/e2e/trace/recorded/NAME.jsonl
+  python3 - "$WORK/on-moto-trace.jsonl" "$REPO/test/e2e/trace/recorded/$1.jsonl" <<'EOF2'
+import json, re, sys
+calls = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if not r.get('operation'):
+        continue
+    c = {k: r[k] for k in ('step', 'service', 'operation', 'region', 'account', 'action', 'resource') if k in r}
+    if r.get('iam'):
+        c['iam'] = r['iam']
+    c['ok'] = r.get('ok', False)
+    if r.get('err'):
+        c['err'] = re.sub(r'/(tmp|work|root|home)/[^\s\'"]*', '<path>', r['err'])
+    key = json.dumps(c, sort_keys=True)
+    if r.get('from'):
+        c['from'] = r['from'][0]
+    c['count'] = calls[key]['count'] + 1 if key in calls else 1
+    calls[key] = c
+open(sys.argv[2], 'w').write(''.join(json.dumps(c) + '\n' for c in calls.values()))
+EOF2
 }
 fn() { python3 "$DRV/addfunction.py" "$PROJ" "$1"; }
 new_project() { # new_project NAME
@@ -273,11 +297,12 @@ json.dump({'version': 1, **{k: ids[k] for k in ('userPoolId', 'webClientId', 'na
 json.dump({'version': 1, 'serviceConfiguration': {'serviceName': 'S3', 'bucketName': ids['bucketName']}},
           open(sys.argv[3], 'w'))
 EOF2
-  run import-auth on_moto sh -c "tr -d '\n' < '$WORK/lpimport-auth.json' | amplify import auth --headless"
-  run import-s3 on_moto sh -c "tr -d '\n' < '$WORK/lpimport-s3.json' | amplify import storage --headless"
-  run import-dynamodb on_moto python3 "$DRV/steps.py" "$PROJ" import-dynamodb
+  run import-auth on_moto "import auth" sh -c "tr -d '\n' < '$WORK/lpimport-auth.json' | amplify import auth --headless"
+  run import-s3 on_moto "import storage" sh -c "tr -d '\n' < '$WORK/lpimport-s3.json' | amplify import storage --headless"
+  run import-dynamodb on_moto "import storage" python3 "$DRV/steps.py" "$PROJ" import-dynamodb
   run build amplify build
   publish lpimport
+  record_trace lpimport-import # the calls of amplify import, for test/unit/cli-calls.test.ts
 }
 
 T0=$SECONDS

@@ -89,6 +89,8 @@ describe('data: permission knowledge is valid and traceable', () => {
       'AuthRoleName',
       'UnauthRoleName',
       'PermissionsBoundaryArn',
+      'ResourceName',
+      'BucketName',
     ]);
     for (const call of catalog.cliCalls) {
       assert.ok(call.phases.length > 0 && call.phases.every((p) => ALL_PHASES.includes(p)), call.id);

@@ -90,12 +90,15 @@ const amplifyAnswers = {
   UpdateApp: () => ({ app: app() }),
   DeleteApp: () => ({ app: app() }),
   ListBackendEnvironments: (i) => {
-    const envs = [...new Set([...Object.keys(readTpi()), ...Object.keys(createdEnvs())])].map(envObj);
+    // the envs of team-provider-info and those created in the run, without those deleted in the run
+    const c = createdEnvs();
+    const names = [...new Set([...Object.keys(readTpi()), ...Object.keys(c)])].filter((n) => !(c[n] && c[n].deleted));
+    const envs = names.map(envObj);
     return { backendEnvironments: i && i.environmentName ? envs.filter((e) => e.environmentName === i.environmentName) : envs };
   },
   GetBackendEnvironment: (i) => {
     const made = createdEnvs()[i.environmentName];
-    if (!readTpi()[i.environmentName] && !made) return notFound(`Backend environment ${i.environmentName} not found`);
+    if ((!readTpi()[i.environmentName] && !made) || (made && made.deleted)) return notFound(`Backend environment ${i.environmentName} not found`);
     return { backendEnvironment: Object.assign(envObj(i.environmentName), made || {}) };
   },
   CreateBackendEnvironment: (i) => {
@@ -104,7 +107,12 @@ const amplifyAnswers = {
     fs.writeFileSync(ENVS_FILE, JSON.stringify(c));
     return { backendEnvironment: Object.assign(envObj(i.environmentName), c[i.environmentName]) };
   },
-  DeleteBackendEnvironment: (i) => ({ backendEnvironment: envObj(i.environmentName) }),
+  DeleteBackendEnvironment: (i) => {
+    const c = createdEnvs();
+    c[i.environmentName] = Object.assign(c[i.environmentName] || {}, { deleted: true });
+    fs.writeFileSync(ENVS_FILE, JSON.stringify(c));
+    return { backendEnvironment: envObj(i.environmentName) };
+  },
   ListBranches: () => ({ branches: [] }),
   // Amplify Hosting manual deploys (amplify publish with hosting amplifyhosting): the zip goes to zipUploadUrl with a
   // plain HTTP PUT (moto answers it; the CLI does not check the status), then the job succeeds at once.

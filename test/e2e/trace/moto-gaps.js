@@ -1,6 +1,6 @@
-// Answers for the calls that moto 5 does not implement and that the CLI makes on resources it did not create
-// (loaded through TRACE_OVERRIDES; cfnfake.js includes it). Each answer is computed from what preload.py wrote
-// (TRACE_PRELOAD_OUT), so it describes the resources that really exist in moto.
+// Answers for the calls that moto 5 does not implement (loaded through TRACE_OVERRIDES; cfnfake.js includes it):
+// Amplify Studio's metadata and components, and the roles of an identity pool the project imported, computed from
+// what preload.py wrote (TRACE_PRELOAD_OUT), so that they describe the resources that really exist in moto.
 'use strict';
 const fs = require('fs');
 
@@ -10,6 +10,10 @@ function preloaded() {
 const notFound = (message) => Object.assign(new Error(message), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } });
 
 module.exports = {
+  // Amplify Studio (AmplifyUIBuilder) is not in moto: an app without Studio features and without components, so
+  // env add's component copy reads the metadata and both envs' components and stops there
+  'AmplifyUIBuilder:GetMetadata': () => ({ features: {} }),
+  'AmplifyUIBuilder:ExportComponents': () => ({ entities: [] }),
   // `amplify import auth` and the env init of imported auth read the identity pool's roles (moto: NotImplemented)
   'Cognito Identity:GetIdentityPoolRoles': (i) => {
     const p = preloaded();
