@@ -103,6 +103,30 @@ describe("cli-calls: the CLI's own calls per phase, checked against IAM and the 
     }
   });
 
+  it("per-resource placeholders name the project's own hosting bucket, storage bucket and API", async () => {
+    const resourcesOf = async (example: string, phases: Phase[], id: string): Promise<string[]> =>
+      [
+        ...new Set(
+          (await generatePolicies({ projectDir: exampleDir(example), phases })).requirements
+            .filter((r) => r.reason.source === `data/cli-calls.json#${id}`)
+            .map((r) => r.resource),
+        ),
+      ].sort();
+    assert.deepEqual(await resourcesOf('lphosting', ['publish'], 'publish-s3-hosting'), [
+      'arn:aws:s3:::lphosting-site-example-dev/*',
+    ]);
+    assert.deepEqual(await resourcesOf('lpdemo', ['delete'], 'delete-storage-bucket-objects'), [
+      'arn:aws:s3:::lpbucket12345*-dev/*',
+    ]);
+    assert.deepEqual(await resourcesOf('lpdemo', ['delete'], 'delete-api-sql-secrets'), [
+      'arn:aws:ssm:us-east-1:123456789012:parameter/amplify/d1234567890abc/*/AMPLIFY_apidevlpapi_*',
+    ]);
+    assert.deepEqual(await resourcesOf('lpconsole', ['publish'], 'publish-amplifyhosting-jobs'), [
+      'arn:aws:amplify:us-east-1:123456789012:apps/d1234567890abc/branches/dev/jobs/*',
+    ]);
+    assert.deepEqual(await resourcesOf('lpdemo', ['publish'], 'publish-s3-hosting'), []);
+  });
+
   it('PHASE_COMMANDS names the phases of every recorded command, and every phase has commands', () => {
     for (const phase of ALL_PHASES) assert.ok(PHASE_COMMANDS[phase].length > 0, phase);
     for (const example of EXAMPLES) {
