@@ -3,7 +3,16 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['lib/**', 'node_modules/**', 'test/e2e/cli/**', 'test/fixtures/**', 'examples/**'] },
+  {
+    ignores: [
+      'lib/**',
+      'node_modules/**',
+      'test/e2e/cli/**',
+      'test/e2e/trace/**',
+      'test/fixtures/**',
+      'examples/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

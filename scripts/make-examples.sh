@@ -2,7 +2,7 @@
 # Regenerates the example Amplify Gen 1 projects under examples/ with the real Amplify CLI,
 # offline, from scratch.
 #
-#   scripts/make-examples.sh [EXAMPLE...]     (default: all examples: lpdemo lpfull)
+#   scripts/make-examples.sh [EXAMPLE...]     (default: all: lpdemo lpfull lphosting lpconsole lpimport)
 #
 # Each example is made in a temp folder: ../shared/real-cli/mkproj.sh writes an already
 # "initialized" project (amplify init needs AWS), then resources are added with the real CLI:
@@ -17,7 +17,10 @@
 # pexpect, and ../shared/real-cli beside the repo. Nothing leaves the machine: the CLI runs with
 # a throwaway HOME, fake credentials, and AWS_ENDPOINT_URL pointing at
 # scripts/make-examples/fake-aws.py on 127.0.0.1, which answers the few read-only AWS calls some
-# walkthroughs make (Lambda layer versions, Polly voices) as an empty account.
+# walkthroughs make (Lambda layer versions, Polly voices, Amplify branches) as an empty account,
+# and accepts the SSM writes of function secrets.
+# The steps that need real resources (`amplify import`) run against a local moto server instead, after test/e2e/trace/preload.py has
+# created the resources with fixed ids: the trace tests create the same ones (TRACE_PRELOAD).
 #
 # Env: KEEP_WORK=1 keeps the temp folder (its path is printed); DRIVE_DEBUG=1 traces the drivers.
 set -euo pipefail
@@ -35,7 +38,7 @@ REAL="$(cd "$REPO/../shared/real-cli" && pwd)"
 [ -x "$CLI_BIN/amplify" ] || die "real CLI not installed: run npm install in test/e2e/cli"
 python3 -c 'import pexpect' 2>/dev/null || die "python3 pexpect is needed (pip install pexpect)"
 
-ALL_EXAMPLES=(lpdemo lpfull)
+ALL_EXAMPLES=(lpdemo lpfull lphosting lpconsole lpimport)
 if [ $# -gt 0 ]; then WANT=("$@"); else WANT=("${ALL_EXAMPLES[@]}"); fi
 for e in "${WANT[@]}"; do
   case " ${ALL_EXAMPLES[*]} " in *" $e "*) ;; *) die "unknown example: $e" ;; esac
@@ -43,8 +46,10 @@ done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/make-examples.XXXXXX")"
 FAKE_PID=""
+MOTO_PID=""
 cleanup() {
   if [ -n "$FAKE_PID" ]; then kill "$FAKE_PID" 2>/dev/null || true; fi
+  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; fi
   if [ "${KEEP_WORK:-0}" = 1 ]; then echo "make-examples: kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -68,6 +73,7 @@ FAKE_PID=$!
 for _ in $(seq 50); do [ -s "$WORK/fake-aws.port" ] && break; sleep 0.1; done
 [ -s "$WORK/fake-aws.port" ] || die "fake-aws.py did not start"
 export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$WORK/fake-aws.port")"
+FAKE_URL="$AWS_ENDPOINT_URL"
 
 # With a local (not global) install the CLI only finds its category plugins (function, ...)
 # once their node_modules folder is in pluginDirectories.
@@ -102,6 +108,49 @@ headless() { # headless CATEGORY PAYLOAD_FILE
   tr -d '\n' < "$2" | amplify add "$1" --headless
 }
 step() { python3 "$DRV/steps.py" "$PROJ" "$1"; }
+MOTO_URL=""
+fresh_moto() { # fresh_moto PRELOAD_SPEC: a new moto (account 123456789012) holding the spec's resources
+  if [ -n "$MOTO_PID" ]; then kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
+  local port
+  port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  MOTO_ACCOUNT_ID=123456789012 python3 -m moto.server -H 127.0.0.1 -p "$port" > "$WORK/logs/moto.log" 2>&1 &
+  MOTO_PID=$!
+  MOTO_URL="http://127.0.0.1:$port"
+  for _ in $(seq 100); do curl -sf "$MOTO_URL/moto-api/" > /dev/null 2>&1 && break; sleep 0.2; done
+  AWS_ENDPOINT_URL="$MOTO_URL" AWS_REGION=us-east-1 TRACE_ACCOUNT=123456789012 \
+    python3 "$REPO/test/e2e/trace/preload.py" "$1" > "$WORK/preload.json"
+}
+# on_moto STEP CMD...: one command against moto instead of fake-aws, traced (step label STEP) into
+# $WORK/on-moto-trace.jsonl; the trace hook answers what moto lacks (test/e2e/trace/moto-gaps.js)
+on_moto() {
+  local label="$1"
+  shift
+  AWS_ENDPOINT_URL="$MOTO_URL" NODE_OPTIONS="--require $REPO/test/e2e/trace/hook.js" \
+    TRACE_OVERRIDES="$REPO/test/e2e/trace/moto-gaps.js" TRACE_PRELOAD_OUT="$WORK/preload.json" \
+    TRACE_STEP="$label" TRACE_FILE="$WORK/on-moto-trace.jsonl" TRACE_LOG="$WORK/logs/on-moto-hook.log" "$@"
+}
+record_trace() { # record_trace NAME: the traced on_moto calls as test/e2e/trace/recorded/NAME.jsonl
+  python3 - "$WORK/on-moto-trace.jsonl" "$REPO/test/e2e/trace/recorded/$1.jsonl" <<'EOF2'
+import json, re, sys
+calls = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if not r.get('operation'):
+        continue
+    c = {k: r[k] for k in ('step', 'service', 'operation', 'region', 'account', 'action', 'resource') if k in r}
+    if r.get('iam'):
+        c['iam'] = r['iam']
+    c['ok'] = r.get('ok', False)
+    if r.get('err'):
+        c['err'] = re.sub(r'/(tmp|work|root|home)/[^\s\'"]*', '<path>', r['err'])
+    key = json.dumps(c, sort_keys=True)
+    if r.get('from'):
+        c['from'] = r['from'][0]
+    c['count'] = calls[key]['count'] + 1 if key in calls else 1
+    calls[key] = c
+open(sys.argv[2], 'w').write(''.join(json.dumps(c) + '\n' for c in calls.values()))
+EOF2
+}
 fn() { python3 "$DRV/addfunction.py" "$PROJ" "$1"; }
 new_project() { # new_project NAME
   PROJ="$WORK/$1"
@@ -109,10 +158,25 @@ new_project() { # new_project NAME
   "$REAL/mkproj.sh" "$PROJ" "$1" dev > /dev/null
   echo "$1: making in $PROJ"
 }
+frontend() { # frontend: the web app `amplify publish` builds (BuildCommand) and uploads (DistributionDir)
+  cat > "$PROJ/package.json" <<'EOF2'
+{
+  "name": "site",
+  "private": true,
+  "scripts": { "build": "node -e \"require('fs').mkdirSync('dist',{recursive:true});require('fs').copyFileSync('src/index.html','dist/index.html')\"" }
+}
+EOF2
+  mkdir -p "$PROJ/src"
+  printf '<!doctype html><title>%s</title><p>Published by amplify publish.</p>\n' "$(basename "$PROJ")" > "$PROJ/src/index.html"
+}
 publish() { # publish NAME: copy the project to examples/NAME
   rm -rf "${EXAMPLES:?}/$1"
   mkdir -p "$EXAMPLES/$1"
   python3 "$DRV/copy_project.py" "$PROJ" "$EXAMPLES/$1"
+  if [ -f "$PROJ/package.json" ]; then # the frontend of the hosting examples
+    cp "$PROJ/package.json" "$EXAMPLES/$1/"
+    mkdir -p "$EXAMPLES/$1/src" && cp "$PROJ/src/index.html" "$EXAMPLES/$1/src/"
+  fi
   echo "$1: wrote examples/$1 ($(find "$EXAMPLES/$1" -type f | wc -l) files)"
 }
 
@@ -197,6 +261,48 @@ EOF
   run gql-compile amplify api gql-compile
   run build amplify build
   publish lpfull
+}
+
+# --- lphosting: S3 and CloudFront hosting, a Lambda layer and a function with a secret --------------
+make_lphosting() {
+  new_project lphosting
+  run function-layer fn '{"layer": "lplayer", "runtime": "NodeJS"}'
+  # the secret goes to SSM at once (fake-aws.py accepts it; the traces preload it: lphosting-preload.json)
+  run function-lpsite fn '{"name": "lpsite", "layers": ["lphostinglplayer"], "secrets": {"SITE_TOKEN": "example-token"}}'
+  run hosting step hosting-site
+  frontend
+  run build amplify build
+  publish lphosting
+}
+
+# --- lpconsole: Amplify Hosting (Amplify Console, manual deploys) ----------------------------------
+make_lpconsole() {
+  new_project lpconsole
+  run hosting step amplifyhosting
+  frontend
+  run build amplify build
+  publish lpconsole
+}
+
+# --- lpimport: imported Cognito user pool and identity pool, S3 bucket and DynamoDB table ----------
+make_lpimport() {
+  local P="$DRV/payloads"
+  new_project lpimport
+  fresh_moto "$P/lpimport-preload.json"
+  python3 - "$WORK/preload.json" "$WORK/lpimport-auth.json" "$WORK/lpimport-s3.json" <<'EOF2'
+import json, sys
+ids = json.load(open(sys.argv[1]))
+json.dump({'version': 1, **{k: ids[k] for k in ('userPoolId', 'webClientId', 'nativeClientId', 'identityPoolId')}},
+          open(sys.argv[2], 'w'))
+json.dump({'version': 1, 'serviceConfiguration': {'serviceName': 'S3', 'bucketName': ids['bucketName']}},
+          open(sys.argv[3], 'w'))
+EOF2
+  run import-auth on_moto "import auth" sh -c "tr -d '\n' < '$WORK/lpimport-auth.json' | amplify import auth --headless"
+  run import-s3 on_moto "import storage" sh -c "tr -d '\n' < '$WORK/lpimport-s3.json' | amplify import storage --headless"
+  run import-dynamodb on_moto "import storage" python3 "$DRV/steps.py" "$PROJ" import-dynamodb
+  run build amplify build
+  publish lpimport
+  record_trace lpimport-import # the calls of amplify import, for test/unit/cli-calls.test.ts
 }
 
 T0=$SECONDS

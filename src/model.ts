@@ -76,6 +76,11 @@ export interface InventoryResource {
    * old copy of a resource the next push replaces under another name: CloudFormation deletes it.
    */
   readonly removed?: boolean;
+  /**
+   * An imported resource's entry in team-provider-info.json for the env (`bucketName`,
+   * `tableName`, `userPoolId`, `identityPoolId`, ...): the existing resource it points at.
+   */
+  readonly importedIds?: Readonly<Record<string, string>>;
 }
 
 /**

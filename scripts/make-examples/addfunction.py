@@ -3,7 +3,8 @@ Adds a Lambda function or layer with the real CLI's `amplify add function` promp
 
 SPEC (JSON): {"name": "fn", "template": "Hello World",
               "access": {"storage": {"lptable": ["read", "update"]}, "auth": {"lpauth": ["read"]}},
-              "schedule": "0 3 * * ? *", "layers": ["lpfulllplayer"], "env": {"KEY": "value"}}
+              "schedule": "0 3 * * ? *", "layers": ["lpfulllplayer"], "env": {"KEY": "value"},
+              "secrets": {"NAME": "value"}}   (secrets are stored in SSM at once: needs moto)
 or a layer: {"layer": "lplayer", "runtime": "NodeJS", "accounts": "210987654321"}
 Extra template prompts (e.g. the DynamoDB table of a CRUD template) go in "template_answers":
 a list of [kind, pattern, answer] with kind one of pick/text/confirm/multi.
@@ -50,7 +51,7 @@ def add_function(cli, spec):
     cli.pick('Choose the function template', spec.get('template', 'Hello World'))
     for kind, pattern, value in spec.get('template_answers', []):
         answer(cli, kind, pattern, value)
-    advanced = any(k in spec for k in ('access', 'schedule', 'layers', 'env'))
+    advanced = any(k in spec for k in ('access', 'schedule', 'layers', 'env', 'secrets'))
     cli.confirm('configure advanced settings', advanced)
     if advanced:
         access = spec.get('access') or {}
@@ -91,7 +92,15 @@ def add_function(cli, spec):
             cli.text('Enter the environment variable value', v)
         if items:
             cli.pick('Select what you want to do with environment variables', "I'm done")
-        cli.confirm('configure secret values', False)
+        secrets = list((spec.get('secrets') or {}).items())
+        cli.confirm('configure secret values', bool(secrets))
+        for i, (k, v) in enumerate(secrets):
+            if i:
+                cli.pick('What do you want to do', 'Add a secret')
+            cli.text('Enter a secret name', k)
+            cli.text('Enter the value for %s' % k, v)
+        if secrets:
+            cli.pick('What do you want to do', "I'm done")
         cli.pick('Choose the package manager', 'NPM')
     cli.confirm('edit the local', False)
 

@@ -1,4 +1,5 @@
-"""A tiny stand-in for the few read-only AWS calls that some `amplify add` walkthroughs make.
+"""A tiny stand-in for the few read-only AWS calls that some `amplify add` walkthroughs make
+(Lambda layer versions, Polly voices, Amplify branches), and the SSM writes of function secrets.
 
 The real CLI is pointed at it with AWS_ENDPOINT_URL (AWS SDK v3 honours it), so nothing leaves
 the machine. It answers as an AWS account with nothing deployed yet; any other call gets an
@@ -36,6 +37,17 @@ class Handler(BaseHTTPRequestHandler):
         # Lambda (REST JSON): ListLayerVersions
         if self.command == 'GET' and '/layers/' in self.path and self.path.split('?')[0].endswith('/versions'):
             return self.reply(200, json.dumps({'LayerVersions': []}), 'application/json')
+        # SSM (JSON protocol): function secrets are written when a function is added; accept and forget them
+        if target.startswith('AmazonSSM.'):
+            op = target.split('.', 1)[1]
+            answers = {'PutParameter': {'Version': 1, 'Tier': 'Standard'}, 'GetParametersByPath': {'Parameters': []},
+                       'GetParameters': {'Parameters': [], 'InvalidParameters': []}, 'DeleteParameter': {},
+                       'DeleteParameters': {'DeletedParameters': [], 'InvalidParameters': []}}
+            if op in answers:
+                return self.reply(200, json.dumps(answers[op]), 'application/x-amz-json-1.1')
+        # Amplify: ListBranches (`amplify add hosting` with the Amplify Console checks the app has no branch yet)
+        if self.command == 'GET' and self.path.split('?')[0].endswith('/branches') and self.path.startswith('/apps/'):
+            return self.reply(200, json.dumps({'branches': []}), 'application/json')
         # Polly: DescribeVoices (the speech walkthrough lists languages and voices)
         if self.command == 'GET' and self.path.split('?')[0] == '/v1/voices':
             voices = [{'Id': 'Joanna', 'Name': 'Joanna', 'Gender': 'Female', 'LanguageCode': 'en-US',

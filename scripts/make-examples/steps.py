@@ -1,5 +1,5 @@
 """usage: python3 steps.py PROJECT_DIR STEP
-Answers the real Amplify CLI's interactive prompts for one `amplify add ...` walkthrough that
+Answers the real Amplify CLI's interactive prompts for one `amplify add|import ...` walkthrough that
 has no headless mode. Each step below is one CLI command; see make-examples.sh for the order.
 """
 import os
@@ -82,6 +82,23 @@ def hosting(cli):
     cli.text('hosting bucket name', 'lpfull-hosting-example')
 
 
+def hosting_site(cli):
+    cli.pick('Select the plugin module to execute', 'Amazon CloudFront and S3')
+    cli.text('hosting bucket name', 'lphosting-site-example')
+
+
+def amplifyhosting(cli):
+    # checks with Amplify ListBranches that the app has no branch yet (fake-aws.py answers)
+    cli.pick('Select the plugin module to execute', 'Hosting with Amplify Console')
+    cli.pick('Choose a type', 'Manual deployment')
+
+
+def import_dynamodb(cli):
+    # lists and describes the account's tables (moto, with the tables of preload.py)
+    cli.pick('Select from one of the below mentioned services', 'DynamoDB')
+    # lpimporttable is the account's only table: the CLI picks it without asking
+
+
 def predictions_labels(cli):
     cli.pick('select from one of the categories below', 'Identify')
     cli.pick('What would you like to identify', 'Identify Labels')
@@ -149,6 +166,9 @@ STEPS = {
     'pinpoint': (['add', 'analytics'], pinpoint),
     'kinesis': (['add', 'analytics'], kinesis),
     'hosting': (['add', 'hosting'], hosting),
+    'hosting-site': (['add', 'hosting'], hosting_site),
+    'amplifyhosting': (['add', 'hosting'], amplifyhosting),
+    'import-dynamodb': (['import', 'storage'], import_dynamodb),
     'predictions-labels': (['add', 'predictions'], predictions_labels),
     'predictions-translate': (['add', 'predictions'], predictions_translate),
     'predictions-speech': (['add', 'predictions'], predictions_speech),

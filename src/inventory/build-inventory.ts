@@ -124,18 +124,17 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
       recorded,
     );
     // Not built yet: the known types, plus what the project's own additional templates declare.
-    resources.push(
-      withDeployedProperties(
-        fromTemplates
-          ? {
-              ...fromKnown,
-              templateFiles: fromTemplates.templateFiles,
-              cfnResources: [...fromKnown.cfnResources, ...fromTemplates.cfnResources],
-            }
-          : fromKnown,
-        deployed,
-      ),
+    const resource = withDeployedProperties(
+      fromTemplates
+        ? {
+            ...fromKnown,
+            templateFiles: fromTemplates.templateFiles,
+            cfnResources: [...fromKnown.cfnResources, ...fromTemplates.cfnResources],
+          }
+        : fromKnown,
+      deployed,
     );
+    resources.push(entry.imported ? { ...resource, importedIds: parameters } : resource);
     if (!entry.imported && !known) {
       warnings.push(
         `${entry.category}/${entry.name} (service ${entry.service}): no CloudFormation template in amplify/backend/${entry.category}/${entry.name} ` +

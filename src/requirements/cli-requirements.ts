@@ -1,20 +1,35 @@
-import type { Phase, Requirement } from '../model';
+import type { InventoryResource, Phase, Requirement } from '../model';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
-import { matches, type PredicateSubject } from '../inventory/predicate';
-import type { CliCall } from './catalog';
+import { matches } from '../inventory/predicate';
+import type { CliCall, Predicate } from './catalog';
+
+/** What the CLI calls are chosen by: the project's resources (not the root stack) and features. */
+export interface CliSubject {
+  readonly entries: readonly InventoryResource[];
+  readonly features: readonly string[];
+}
 
 /** The Amplify CLI's own calls (data/cli-calls.json) that apply to this project and these phases. */
 export function cliRequirements(
   calls: readonly CliCall[],
   phases: readonly Phase[],
-  subject: PredicateSubject,
+  subject: CliSubject,
   names: DeploymentNames,
 ): Requirement[] {
   const requirements: Requirement[] = [];
   for (const call of calls) {
     if (!matches(call.when, subject)) continue;
     const resources =
-      call.resource === undefined ? [undefined] : [call.resource].flat().map((r) => fillTemplate(r, names));
+      call.resource === undefined
+        ? [undefined]
+        : [
+            ...new Set(
+              [call.resource]
+                .flat()
+                .flatMap((template) => perResource(template, selectedEntries(call.when, subject.entries)))
+                .map((template) => fillTemplate(template, names)),
+            ),
+          ];
     for (const phase of phases.filter((p) => call.phases.includes(p))) {
       for (const action of call.actions) {
         for (const resource of resources) {
@@ -34,4 +49,43 @@ export function cliRequirements(
     }
   }
   return requirements;
+}
+
+/** The resources a `when` predicate selects by its resource fields (all of them when it has none). */
+function selectedEntries(
+  when: Predicate | undefined,
+  entries: readonly InventoryResource[],
+): InventoryResource[] {
+  return entries.filter(
+    (entry) =>
+      (!when?.categories || when.categories.includes(entry.category)) &&
+      (!when?.services || when.services.includes(`${entry.category}:${entry.service}`)) &&
+      (when?.imported === undefined || when.imported === entry.imported),
+  );
+}
+
+/**
+ * A template per selected resource for `${ResourceName}` (its backend-config name),
+ * `${BucketName}` (each S3 bucket its templates name) and `${Imported:key}` (what
+ * team-provider-info.json records for an imported resource: `bucketName`, `userPoolId`, ...);
+ * other templates as they are.
+ */
+function perResource(template: string, entries: readonly InventoryResource[]): string[] {
+  if (!/\$\{(ResourceName|BucketName|Imported:\w+)\}/.test(template)) return [template];
+  return entries.flatMap((entry) => {
+    const withName = template
+      .replace(/\$\{ResourceName\}/g, entry.name)
+      .replace(/\$\{Imported:(\w+)\}/g, (_, key: string) =>
+        entry.importedIds &&
+        Object.hasOwn(entry.importedIds, key) &&
+        /^[\w.:-]+$/.test(entry.importedIds[key])
+          ? entry.importedIds[key]
+          : '*',
+      );
+    if (!withName.includes('${BucketName}')) return [withName];
+    const buckets = entry.cfnResources.filter((r) => r.type === 'AWS::S3::Bucket').flatMap((r) => r.names);
+    return (buckets.length > 0 ? buckets : ['*']).map((bucket) =>
+      withName.replace(/\$\{BucketName\}/g, bucket),
+    );
+  });
 }

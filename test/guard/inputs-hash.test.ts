@@ -50,7 +50,7 @@ describe('guard: the inputs hash covers exactly what the engine reads', function
     for (const expected of [
       'file amplify/backend/backend-config.json',
       `file ${FN_TEMPLATE}`,
-      'exists .graphqlconfig.yml',
+      'file amplify/.config/project-config.json',
       'exists amplify/backend/awscloudformation/override.ts',
       'json amplify/.config/local-env-info.json',
       'json amplify/backend/amplify-meta.json',
@@ -60,14 +60,22 @@ describe('guard: the inputs hash covers exactly what the engine reads', function
       assert.ok(listed.has(expected), `${expected} is read`);
   });
 
-  it('.graphqlconfig.yml (codegen): creating it makes the fast path hand over, and check finds what it needs', () => {
+  it('project-config.json (a React frontend): the change makes the fast path hand over, and check finds what it needs', () => {
     const project = generated();
-    put(project, '.graphqlconfig.yml', 'projects: {}\n');
+    edit(project, 'amplify/.config/project-config.json', (text) =>
+      text.replace('"framework":"none"', '"framework":"react"'),
+    );
     assert.equal(afterChange(project), 'slow');
-    // And the full check finds what codegen adds to a push (the policy was made without it).
+    // And the full check finds what Amplify Studio's UI code generation adds to a push of a React app.
     const check = runBin(['check', '--project-dir', project]);
     assert.equal(check.status, 1);
-    assert.match(check.stderr, /appsync:GetIntrospectionSchema on \*/);
+    assert.match(check.stderr, /amplifyuibuilder:GetMetadata/);
+  });
+
+  it('.graphqlconfig.yml is not an input: every push of an AppSync API may run codegen, so it changes nothing', () => {
+    const project = generated();
+    put(project, '.graphqlconfig.yml', 'projects: {}\n');
+    assert.equal(afterChange(project), 'done');
   });
 
   it('override.ts beside a resource: creating it makes the fast path hand over', () => {

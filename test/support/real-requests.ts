@@ -125,10 +125,11 @@ export function coreRequests(f: ProjectFacts): SimulatedRequest[] {
       why: 'CloudFormation reads TemplateURL',
     },
     { action: 's3:GetObject', resource: object('deployment-state.json'), why: 'iterative deployment state' },
+    // No HeadBucket (s3:ListBucket): only env remove and delete make it (test/e2e/trace/recorded).
     {
-      action: 's3:ListBucket',
+      action: 's3:ListBucketVersions',
       resource: `arn:aws:s3:::${f.bucket}`,
-      why: 'HeadBucket on the deployment bucket',
+      why: 'old versions of studio-backend/',
     },
     { action: 'ssm:PutParameter', resource: parameter, why: 'env parameters' },
     { action: 'ssm:GetParameters', resource: parameter, why: 'env parameters on pull' },

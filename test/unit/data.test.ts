@@ -207,12 +207,19 @@ describe('data: permission knowledge is valid and traceable', function () {
       'AuthRoleName',
       'UnauthRoleName',
       'PermissionsBoundaryArn',
+      'ResourceName',
+      'BucketName',
+      'Imported:userPoolId',
+      'Imported:identityPoolId',
+      'Imported:bucketName',
+      'Imported:tableName',
+      'aws:username',
     ]);
     for (const call of catalog.cliCalls) {
       assert.ok(call.phases.length > 0 && call.phases.every((p) => ALL_PHASES.includes(p)), call.id);
       assert.ok(call.because.length > 20 && call.where.length > 5, call.id);
       for (const resource of [call.resource ?? []].flat()) {
-        for (const [, name] of resource.matchAll(/\$\{(\w+)\}/g))
+        for (const [, name] of resource.matchAll(/\$\{([\w:]+)\}/g))
           assert.ok(placeholders.has(name), `${call.id}: \${${name}}`);
       }
     }
