@@ -42,7 +42,7 @@ export const generate: Command = {
     if (json) {
       io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
     } else {
-      printSummary(result, files, io, cwd);
+      printSummary(result, files, io, cwd, booleanOption(invocation, 'attach'));
     }
     return booleanOption(invocation, 'attach')
       ? loadAttach().attachPolicies(
@@ -56,12 +56,16 @@ export const generate: Command = {
   },
 };
 
-/** The human output: warnings and findings on stderr, the files written on stdout. */
+/**
+ * The human output: warnings and findings on stderr, the files written on stdout, then how to
+ * create the policies, unless --attach does it next (its plan and result end the output).
+ */
 function printSummary(
   result: GenerateResult,
   files: readonly string[] | undefined,
   io: CommandIo,
   cwd: string,
+  attach: boolean,
 ): void {
   for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
   for (const finding of result.escalations) {
@@ -78,7 +82,8 @@ function printSummary(
       `${path.relative(cwd, files?.[index] ?? '') || files?.[index]}  ${policy.name}  ${policy.characters} characters\n`,
     );
   });
-  io.err(
-    'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
-  );
+  if (!attach)
+    io.err(
+      'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
+    );
 }

@@ -219,8 +219,12 @@ function previousState(rootDir: string, env: string): GuardState | undefined {
   }
 }
 
-/** The human report of missing permissions, with the command that fixes them. */
-export function formatMissing(outcome: CheckOutcome, fix: string): string {
+/**
+ * The human report of missing permissions; with `fix`, a last line naming the command that
+ * fixes them. An error leaves it out: its resolution is that line (the host CLI prints it
+ * as `Resolution:`, the bin on the line after the message), and one fix is said once.
+ */
+export function formatMissing(outcome: CheckOutcome, fix?: string): string {
   const lines = [
     `The least-privilege policy for env ${outcome.env} does not allow ${outcome.missing.length} permission(s) this push needs:`,
   ];
@@ -229,6 +233,6 @@ export function formatMissing(outcome: CheckOutcome, fix: string): string {
     lines.push(`  - ${m.action} on ${m.resource}  (needed by ${m.neededBy[0] ?? 'this project'}${more})`);
   }
   if (outcome.missing.length > 30) lines.push(`  ... and ${outcome.missing.length - 30} more`);
-  lines.push(`Fix: ${fix}`);
+  if (fix) lines.push(`Fix: ${fix}`);
   return `${lines.join('\n')}\n`;
 }
