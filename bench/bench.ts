@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { expandIamActions } from '@cloud-copilot/iam-expand';
 import { generatePolicies, type GenerateResult } from '../src/engine';
 import { CORPUS_DIR, corpusProjects, exampleProjects, REFERENCE_DIR } from '../test/support/paths';
+import { coldStart } from './cold-start';
 import { hookCost } from './hook-cost';
 import { SYNTHETIC_MIX, writeSyntheticProject } from './synthetic-project';
 
@@ -117,6 +118,9 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(synthetic, { recursive: true, force: true });
   }
+
+  console.log('\n## Cold start of the standalone bin\n');
+  console.log(coldStart(15));
 
   console.log('\n## The pre-push guard on an unchanged project\n');
   console.log(await hookCost(7));

@@ -13,6 +13,7 @@ import { startReadLog, type InputRead } from './discovery/read-log';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
+import { own } from './inventory/intrinsics';
 import { assemblePolicies } from './policy/assemble';
 import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
@@ -105,7 +106,11 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
   const inputs = readLog.stop();
-  const arnTypes = Object.values(catalog.resourceNames.types).map((rule) => rule.arnType);
+  // The ARN formats of the resource types the project deploys (the name registry's); those of
+  // the actions come with them. Every other service's reference stays unread.
+  const arnTypes = inventory.resources.flatMap((resource) =>
+    resource.cfnResources.flatMap((cfn) => own(catalog.resourceNames.types, cfn.type)?.arnType ?? []),
+  );
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
@@ -181,11 +186,18 @@ function notScoped(
   pseudo: PseudoValues,
 ): string[] {
   const left = new Set<string>();
+  // Hundreds of requirements share a few hundred (action, type) pairs: each is scoped once.
+  const scopes = new Map<string, boolean>();
   for (const r of requirements) {
     if (r.resource !== undefined) continue;
     const action = iam.action(r.action)?.name ?? r.action;
-    if (arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0)
-      left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
+    const key = `${action} ${r.reason.cfnType ?? ''}`;
+    let none = scopes.get(key);
+    if (none === undefined) {
+      none = arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0;
+      scopes.set(key, none);
+    }
+    if (none) left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
   }
   return left.size === 0
     ? []

@@ -1,4 +1,4 @@
-import * as fs from 'fs-extra';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { NamedPolicy } from '../model';
 import { renderDocument } from '../policy/render';
@@ -34,11 +34,12 @@ export async function writePolicyFiles(
   const temporary = files.map((file) => `${file}.${process.pid}.tmp`);
   try {
     for (const [index, file] of temporary.entries()) {
-      await fs.outputFile(file, policyFileText(policies[index]));
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, policyFileText(policies[index]));
     }
     for (const [index, file] of temporary.entries()) await fs.rename(file, files[index]);
   } catch (err) {
-    await Promise.allSettled(temporary.map((file) => fs.remove(file)));
+    await Promise.allSettled(temporary.map((file) => fs.rm(file, { force: true })));
     throw err;
   }
   if (baseName && files.length > 0) await removeStaleFiles(path.dirname(files[0]), baseName, files);
@@ -48,6 +49,6 @@ async function removeStaleFiles(dir: string, baseName: string, keep: readonly st
   const ours = new RegExp(`^${baseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?\\.json$`);
   const kept = new Set(keep.map((file) => path.basename(file)));
   for (const name of await fs.readdir(dir)) {
-    if (ours.test(name) && !kept.has(name)) await fs.remove(path.join(dir, name));
+    if (ours.test(name) && !kept.has(name)) await fs.rm(path.join(dir, name), { force: true });
   }
 }
