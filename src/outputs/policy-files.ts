@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NamedPolicy } from '../model';
 import { renderDocument } from '../policy/render';
@@ -34,12 +34,18 @@ export async function writePolicyFiles(
   const temporary = files.map((file) => `${file}.${process.pid}.tmp`);
   try {
     for (const [index, file] of temporary.entries()) {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, policyFileText(policies[index]));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, policyFileText(policies[index]));
     }
-    for (const [index, file] of temporary.entries()) await fs.rename(file, files[index]);
+    for (const [index, file] of temporary.entries()) fs.renameSync(file, files[index]);
   } catch (err) {
-    await Promise.allSettled(temporary.map((file) => fs.rm(file, { force: true })));
+    for (const file of temporary) {
+      try {
+        fs.rmSync(file, { force: true });
+      } catch {
+        // best effort: the write's own error is the one to report
+      }
+    }
     throw err;
   }
   if (baseName && files.length > 0) await removeStaleFiles(path.dirname(files[0]), baseName, files);
@@ -48,7 +54,7 @@ export async function writePolicyFiles(
 async function removeStaleFiles(dir: string, baseName: string, keep: readonly string[]): Promise<void> {
   const ours = new RegExp(`^${baseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?\\.json$`);
   const kept = new Set(keep.map((file) => path.basename(file)));
-  for (const name of await fs.readdir(dir)) {
-    if (ours.test(name) && !kept.has(name)) await fs.rm(path.join(dir, name), { force: true });
+  for (const name of fs.readdirSync(dir)) {
+    if (ours.test(name) && !kept.has(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }
