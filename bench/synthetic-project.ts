@@ -12,6 +12,10 @@ export const SYNTHETIC_MIX = {
 };
 
 /**
+ * Resource names share the prefix `synthetic`: when so many names do not fit IAM's limits,
+ * they fold to `synthetic*-dev`-like patterns; names with no common prefix of six characters
+ * or more cannot be folded without reaching beyond the project, and generate fails with why.
+ *
  * Writes an initialized Amplify project with 1,000 resources times `scale` (functions with
  * templates in the CLI's own shape, DynamoDB tables, S3 buckets, REST APIs and layers without
  * built templates) into a temporary folder and returns its path.
@@ -51,7 +55,7 @@ export function writeSyntheticProject(scale = 1): string {
     SYNTHETIC_MIX.layers,
   ].map((count) => count * scale);
   for (let i = 0; i < functionsWithTemplates; i++) {
-    const name = `fn${i}`;
+    const name = `syntheticfn${i}`;
     backend.function[name] = { service: 'Lambda', providerPlugin: 'awscloudformation', build: true };
     write(
       `backend/function/${name}/${name}-cloudformation-template.json`,
@@ -59,13 +63,13 @@ export function writeSyntheticProject(scale = 1): string {
     );
   }
   for (let i = 0; i < layers; i++)
-    backend.function[`layer${i}`] = { service: 'LambdaLayer', providerPlugin: 'awscloudformation' };
+    backend.function[`syntheticlayer${i}`] = { service: 'LambdaLayer', providerPlugin: 'awscloudformation' };
   for (let i = 0; i < dynamoTables; i++)
-    backend.storage[`table${i}`] = { service: 'DynamoDB', providerPlugin: 'awscloudformation' };
+    backend.storage[`synthetictable${i}`] = { service: 'DynamoDB', providerPlugin: 'awscloudformation' };
   for (let i = 0; i < s3Buckets; i++)
-    backend.storage[`bucket${i}`] = { service: 'S3', providerPlugin: 'awscloudformation' };
+    backend.storage[`syntheticbucket${i}`] = { service: 'S3', providerPlugin: 'awscloudformation' };
   for (let i = 0; i < restApis; i++)
-    backend.api[`rest${i}`] = { service: 'API Gateway', providerPlugin: 'awscloudformation' };
+    backend.api[`syntheticrest${i}`] = { service: 'API Gateway', providerPlugin: 'awscloudformation' };
   write('backend/backend-config.json', backend);
   write('backend/amplify-meta.json', { providers: { awscloudformation: provider } });
   return root;

@@ -58,7 +58,7 @@ export const generate: Command = {
         });
       }
     } finally {
-      if (!json) printFiles(result, files, io, cwd);
+      if (!json) printFiles(result, files, io, cwd, attachModule !== undefined);
     }
     if (json) io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
     return exitCode;
@@ -83,12 +83,13 @@ function printFindings(result: GenerateResult, io: CommandIo): void {
   io.err(`Phases: ${result.phases.join(', ')}; ${result.inventory.resources.length} resources.\n`);
 }
 
-/** The files written on stdout (none: a refused attach or a dry run). */
+/** The files written on stdout (none: a refused attach or a dry run), then how to create the policies, unless attach did. */
 function printFiles(
   result: GenerateResult,
   files: readonly string[] | undefined,
   io: CommandIo,
   cwd: string,
+  attach: boolean,
 ): void {
   if (!files) {
     io.err('No policy file was written.\n');
@@ -99,7 +100,8 @@ function printFiles(
       `${path.relative(cwd, files[index]) || files[index]}  ${policy.name}  ${policy.characters} characters\n`,
     );
   });
-  io.err(
-    'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
-  );
+  if (!attach)
+    io.err(
+      'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
+    );
 }

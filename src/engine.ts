@@ -46,7 +46,7 @@ import {
   type OverridesReport,
 } from './overrides/apply-overrides';
 import { readOverrides } from './overrides/overrides-file';
-import { loadCatalog, nameArnTypes } from './requirements/catalog';
+import { loadCatalog, nameArnTypesOf } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
@@ -108,13 +108,19 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
+    newEnvAllowed: phases.includes('init') || phases.includes('delete'),
   });
   checkEnvName(context.envName, false);
   const inventory = buildInventory(context, catalog);
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
   const inputs = readLog.stop();
-  const arnTypes = nameArnTypes(catalog.resourceNames);
+  // The ARN formats of the resource types the project deploys (the name registry's); those of
+  // the actions come with them. Every other service's reference stays unread.
+  const arnTypes = nameArnTypesOf(
+    catalog.resourceNames,
+    new Set(inventory.resources.flatMap((resource) => resource.cfnResources.map((cfn) => cfn.type))),
+  );
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
@@ -190,11 +196,18 @@ function notScoped(
   pseudo: PseudoValues,
 ): string[] {
   const left = new Set<string>();
+  // Hundreds of requirements share a few hundred (action, type) pairs: each is scoped once.
+  const scopes = new Map<string, boolean>();
   for (const r of requirements) {
     if (r.resource !== undefined) continue;
     const action = iam.action(r.action)?.name ?? r.action;
-    if (arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0)
-      left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
+    const key = `${action} ${r.reason.cfnType ?? ''}`;
+    let none = scopes.get(key);
+    if (none === undefined) {
+      none = arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0;
+      scopes.set(key, none);
+    }
+    if (none) left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
   }
   return left.size === 0
     ? []

@@ -92,7 +92,10 @@ export async function runAttach(
       'Detach managed policies it no longer needs (or ask AWS for a higher quota), then run attach again.',
     );
   }
-  if (options.dryRun) return 0;
+  if (options.dryRun) {
+    io.err('--dry-run: nothing was changed.\n');
+    return 0;
+  }
   if (plan.conflicts.length > 0 && options.force !== true) {
     throw new LeastPrivilegeError(
       'project',
@@ -119,7 +122,9 @@ export async function runAttach(
   deps.beforeApply?.();
   await applyPlan(plan, result, deps, tag, where);
   deps.onApplied?.(target, written);
-  io.err(`Done: ${plan.steps.length} change(s) applied to ${target.kind} ${target.name}.\n`);
+  io.err(
+    `Done: ${plan.steps.length} change(s) applied; ${target.kind} ${target.name} now has ${result.policies.map((p) => p.name).join(', ')} attached.\n`,
+  );
   return 0;
 }
 

@@ -22,6 +22,12 @@ export interface ContextOptions {
   readonly envName?: string;
   /** Boundary to require; default: the env's (team-provider-info.json PermissionsBoundaryPolicyArn). */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * The env may be one team-provider-info.json does not list yet: the policy is for creating it
+   * (`amplify env add`, phase init) or for removing it from a checkout that never pulled it
+   * (phase delete). Otherwise an unknown env is an error (a typo).
+   */
+  readonly newEnvAllowed?: boolean;
 }
 
 /**
@@ -80,6 +86,8 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     warnings,
   };
   validateContext(context, options);
+  if (options.envName !== undefined && !options.newEnvAllowed)
+    requireKnownEnv(options.envName, envNames, localEnvName);
   warnings.push(...missingValueWarnings(context));
   return context;
 }
@@ -161,6 +169,20 @@ function validateContext(context: ProjectContext, options: ContextOptions): void
       'Fix the value in amplify/team-provider-info.json (or amplify/backend/amplify-meta.json, amplify/.config/local-env-info.json), e.g. with `amplify pull`, then run again.',
     );
   }
+}
+
+/**
+ * `--env NAME` names an env of the project: one team-provider-info.json lists, or the checked-out
+ * one. A typo would otherwise give a policy for an env nobody deploys, with wildcards where its
+ * names should be. Without a team-provider-info.json listing envs there is nothing to check against.
+ */
+function requireKnownEnv(envName: string, envNames: readonly string[], localEnvName?: string): void {
+  const known = [...new Set([...envNames, ...(localEnvName ? [localEnvName] : [])])].sort();
+  if (envNames.length === 0 || known.includes(envName)) return;
+  throw projectError(
+    `Env ${JSON.stringify(envName)} does not exist in this project; its envs (amplify/team-provider-info.json): ${known.join(', ')}.`,
+    `Pass ${known.length === 1 ? `--env ${known[0]}` : `--env with one of ${known.join(', ')}`} (or leave --env out for the checked-out env), or create the env first with \`amplify env add\`.`,
+  );
 }
 
 /** `category/name` → the string outputs amplify-meta.json records for it (ids the services assigned). */

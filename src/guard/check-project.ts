@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { generatePolicies, type GenerateOptions, type GenerateResult } from '../engine';
 import type { Inventory, Reason } from '../model';
 import type { ScopedRequirement } from '../policy/scope';
+import { resourceLabel } from '../inventory/resource-label';
 import { uncoveredRequirements } from './coverage';
 import { GuardFileError, readGuardState, readJsonFile, type GuardState } from './guard-files';
 import { inputsHash, policyFilesHash } from './inputs-hash';
@@ -154,8 +155,7 @@ export function group(
 function namesByResource(inventory: Inventory): Map<string, Map<string, string[]>> {
   const byLabel = new Map<string, Map<string, string[]>>();
   for (const resource of inventory.resources) {
-    const label =
-      resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`;
+    const label = resourceLabel(resource);
     const byType = byLabel.get(label) ?? new Map<string, string[]>();
     for (const cfn of resource.cfnResources)
       byType.set(cfn.type, [...(byType.get(cfn.type) ?? []), ...cfn.names]);
@@ -219,8 +219,12 @@ function previousState(rootDir: string, env: string): GuardState | undefined {
   }
 }
 
-/** The human report of missing permissions, with the command that fixes them. */
-export function formatMissing(outcome: CheckOutcome, fix: string): string {
+/**
+ * The human report of missing permissions; with `fix`, a last line naming the command that
+ * fixes them. An error leaves it out: its resolution is that line (the host CLI prints it
+ * as `Resolution:`, the bin on the line after the message), and one fix is said once.
+ */
+export function formatMissing(outcome: CheckOutcome, fix?: string): string {
   const lines = [
     `The least-privilege policy for env ${outcome.env} does not allow ${outcome.missing.length} permission(s) this push needs:`,
   ];
@@ -229,6 +233,6 @@ export function formatMissing(outcome: CheckOutcome, fix: string): string {
     lines.push(`  - ${m.action} on ${m.resource}  (needed by ${m.neededBy[0] ?? 'this project'}${more})`);
   }
   if (outcome.missing.length > 30) lines.push(`  ... and ${outcome.missing.length - 30} more`);
-  lines.push(`Fix: ${fix}`);
+  if (fix) lines.push(`Fix: ${fix}`);
   return `${lines.join('\n')}\n`;
 }

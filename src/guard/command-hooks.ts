@@ -89,7 +89,8 @@ const lines =
     : ['least-privilege: ' + report.error, report.resolution || ''];
 if (mode === 'block') {
   console.error(lines.join('\\n'));
-  console.error('least-privilege: stopped (mode block). Fix: amplify least-privilege generate --attach');
+  // An unusable file's lines already end with its resolution: one fix, said once.
+  console.error('least-privilege: stopped (mode block).' + (report.status === 'missing' ? ' Fix: amplify least-privilege generate --attach' : ''));
   process.exit(STOP);
 }
 console.warn(lines.join('\\n') + '\\nleast-privilege: going on (mode ' + mode + ').');

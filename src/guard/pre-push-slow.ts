@@ -57,14 +57,15 @@ async function act(
   yes: boolean,
   commandEnv: CommandEnv,
 ): Promise<void> {
-  const report = formatMissing(outcome, FIX);
   if (config.mode === 'block') {
+    // The fix is the error's resolution, which the host CLI prints after the message.
     throw new LeastPrivilegeError(
       'blocked',
-      `Push stopped by the least-privilege guard (mode block).\n${report}`,
+      `Push stopped by the least-privilege guard (mode block).\n${formatMissing(outcome).trimEnd()}`,
       FIX,
     );
   }
+  const report = formatMissing(outcome, FIX);
   if (config.mode === 'update') {
     io.say(report.trimEnd());
     io.say('least-privilege: mode update: generating and attaching the new policy.');

@@ -83,12 +83,18 @@ export function fastCheck(request: PrePushRequest, io: GuardIo): FastOutcome {
   // Unknown resource types stop every push in mode block, so the full check runs again.
   const blocksUnknown = config.mode === 'block' && (state.unknownTypes?.length ?? 0) > 0;
   const known =
-    !config.verify &&
-    !blocksUnknown &&
-    (generatedFromThis(rootDir, env, state, policies) || checkedHere(rootDir, env, state, policies));
-  return known
-    ? { kind: 'done' }
-    : { kind: 'slow', rootDir, env, config, yes: request.yes, policiesHash: policies };
+    !config.verify && !blocksUnknown
+      ? generatedFromThis(rootDir, env, state, policies)
+        ? 'generated'
+        : checkedHere(rootDir, env, state, policies) && 'checked'
+      : false;
+  if (!known) return { kind: 'slow', rootDir, env, config, yes: request.yes, policiesHash: policies };
+  // A push that block lets through says so: silence would not tell a pass from a guard that never ran.
+  if (config.mode === 'block')
+    io.say(
+      `least-privilege: the policy for env ${env} covers this push (mode block; nothing it depends on changed since it was ${known}).`,
+    );
+  return { kind: 'done' };
 }
 
 /** The state's policy files are as written and its inputs hash as they did then. */

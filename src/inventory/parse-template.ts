@@ -1,4 +1,4 @@
-import * as YAML from 'yaml';
+import type * as YamlModule from 'yaml';
 import { isRecord } from '../discovery/read-files';
 
 /** CloudFormation's YAML short forms, turned into their JSON long forms (`!Ref x` → `{"Ref": "x"}`). */
@@ -31,13 +31,29 @@ function longForm(name: string, value: unknown): unknown {
   return { [`Fn::${name}`]: value };
 }
 
-const customTags: YAML.Tags = SHORT_FORMS.flatMap((name) =>
-  (['scalar', 'seq', 'map'] as const).map((kind) => {
-    const resolve = (value: unknown): unknown => longForm(name, YAML.isNode(value) ? value.toJSON() : value);
-    const tag = { tag: `!${name}`, resolve } as YAML.ScalarTag;
-    return kind === 'scalar' ? tag : ({ ...tag, collection: kind } as unknown as YAML.CollectionTag);
-  }),
-);
+const customTags = (YAML: typeof YamlModule): YamlModule.Tags =>
+  SHORT_FORMS.flatMap((name) =>
+    (['scalar', 'seq', 'map'] as const).map((kind) => {
+      const resolve = (value: unknown): unknown =>
+        longForm(name, YAML.isNode(value) ? value.toJSON() : value);
+      const tag = { tag: `!${name}`, resolve } as YamlModule.ScalarTag;
+      return kind === 'scalar' ? tag : ({ ...tag, collection: kind } as unknown as YamlModule.CollectionTag);
+    }),
+  );
+
+/**
+ * The YAML parser and CloudFormation's tags, loaded on the first YAML (or not strictly JSON)
+ * template only: loading `yaml` costs more than a whole run on an all-JSON project.
+ */
+let yaml: { readonly YAML: typeof YamlModule; readonly tags: YamlModule.Tags } | undefined;
+function loadYaml(): { readonly YAML: typeof YamlModule; readonly tags: YamlModule.Tags } {
+  if (!yaml) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only for YAML templates
+    const YAML = require('yaml') as typeof YamlModule;
+    yaml = { YAML, tags: customTags(YAML) };
+  }
+  return yaml;
+}
 
 export interface CfnTemplate {
   readonly Parameters?: Record<string, unknown>;
@@ -51,8 +67,10 @@ export interface ParsedTemplate {
   readonly notStrictJson?: string;
 }
 
-const parseYaml = (text: string): unknown =>
-  YAML.parse(text, { customTags, maxAliasCount: 1000, uniqueKeys: false });
+const parseYaml = (text: string): unknown => {
+  const { YAML, tags } = loadYaml();
+  return YAML.parse(text, { customTags: tags, maxAliasCount: 1000, uniqueKeys: false });
+};
 
 /**
  * Parses JSON or YAML text; returns the template when it declares `Resources`, undefined for

@@ -6,18 +6,19 @@
 
 /** True when some string matches both globs (only `*` is special; `?` counts as `*`). */
 export function globsIntersect(a: string, b: string): boolean {
-  const memo = new Map<number, boolean>();
+  // 0: not visited yet, 1: no, 2: yes (one small array per call, not a Map: this runs thousands of times).
+  const memo = new Uint8Array((a.length + 1) * (b.length + 1));
   const width = b.length + 1;
   const visit = (i: number, j: number): boolean => {
     const key = i * width + j;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
+    const known = memo[key];
+    if (known !== 0) return known === 2;
     let result: boolean;
     if (i === a.length && j === b.length) result = true;
     else if (i < a.length && isWild(a[i])) result = visit(i + 1, j) || (j < b.length && visit(i, j + 1));
     else if (j < b.length && isWild(b[j])) result = visit(i, j + 1) || (i < a.length && visit(i + 1, j));
     else result = i < a.length && j < b.length && a[i] === b[j] && visit(i + 1, j + 1);
-    memo.set(key, result);
+    memo[key] = result ? 2 : 1;
     return result;
   };
   return visit(0, 0);

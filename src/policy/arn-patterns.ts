@@ -57,15 +57,22 @@ export function buildArns(
   });
 }
 
-/** A regular expression that accepts ARNs (or ARN patterns) of this format. */
+const formatPatterns = new Map<string, RegExp>();
+
+/** A regular expression that accepts ARNs (or ARN patterns) of this format (built once per format). */
 export function formatPattern(format: string): RegExp {
-  const source = format
-    .split(VARIABLE)
-    .map((piece, index) =>
-      index % 2 === 1 ? (piece === 'Partition' ? '(?:aws[-a-z]*|\\*)' : '.*') : escape(piece),
-    )
-    .join('');
-  return new RegExp(`^${source}$`);
+  let pattern = formatPatterns.get(format);
+  if (!pattern) {
+    const source = format
+      .split(VARIABLE)
+      .map((piece, index) =>
+        index % 2 === 1 ? (piece === 'Partition' ? '(?:aws[-a-z]*|\\*)' : '.*') : escape(piece),
+      )
+      .join('');
+    pattern = new RegExp(`^${source}$`);
+    formatPatterns.set(format, pattern);
+  }
+  return pattern;
 }
 
 /**
@@ -73,22 +80,34 @@ export function formatPattern(format: string): RegExp {
  * type words skipped); undefined when the ARN does not have the format's shape.
  */
 export function nameInArn(format: string, arn: string): string | undefined {
-  let captured = false;
-  const source = format
-    .split(VARIABLE)
-    .map((piece, index) => {
-      if (index % 2 === 0) return escape(piece);
-      if (piece === 'Partition') return '(?:aws[-a-z]*|\\*)';
-      if (piece === 'Region' || piece === 'Account') return '[^:]*';
-      if (!captured && !TYPE_WORD_VARIABLES[piece]) {
-        captured = true;
-        return '(.*?)';
-      }
-      return '.*';
-    })
-    .join('');
-  const match = new RegExp(`^${source}$`).exec(arn);
+  const match = nameCapture(format).exec(arn);
   return match ? (match[1] ?? '') : undefined;
+}
+
+const nameCaptures = new Map<string, RegExp>();
+
+/** The format as a regular expression capturing its first name variable (built once per format). */
+function nameCapture(format: string): RegExp {
+  let capture = nameCaptures.get(format);
+  if (!capture) {
+    let captured = false;
+    const source = format
+      .split(VARIABLE)
+      .map((piece, index) => {
+        if (index % 2 === 0) return escape(piece);
+        if (piece === 'Partition') return '(?:aws[-a-z]*|\\*)';
+        if (piece === 'Region' || piece === 'Account') return '[^:]*';
+        if (!captured && !TYPE_WORD_VARIABLES[piece]) {
+          captured = true;
+          return '(.*?)';
+        }
+        return '.*';
+      })
+      .join('');
+    capture = new RegExp(`^${source}$`);
+    nameCaptures.set(format, capture);
+  }
+  return capture;
 }
 
 /** Literal characters of a format (its specificity: `s3:::${B}/${O}` before `s3:::${B}`). */

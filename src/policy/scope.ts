@@ -1,6 +1,7 @@
 import type { ConditionBlock, Inventory, Phase, ProjectContext, Reason, Requirement } from '../model';
 import type { Catalog, NameRule } from '../requirements/catalog';
 import { own } from '../inventory/intrinsics';
+import { resourceLabel } from '../inventory/resource-label';
 import { buildArns, commonPrefixPatterns, nameKey, withoutCovered, type PseudoValues } from './arn-patterns';
 import { foldNames } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
@@ -30,6 +31,11 @@ export interface TypeNames {
 export interface NameRegistry {
   readonly names: ReadonlyMap<string, readonly string[]>;
   readonly byType: ReadonlyMap<string, TypeNames>;
+  /**
+   * `<resource label>\n<CloudFormation type>` → the names of that type one inventory resource
+   * declares: what its handlers act on (a function's handler acts on that function).
+   */
+  readonly byResource: ReadonlyMap<string, readonly string[]>;
   /** `<name key>|<name pattern>` → why it is a pattern (an id assigned at creation, a fold). */
   readonly causes: ReadonlyMap<string, string>;
   /** IAM resource types (`service:key`, lower case) never scoped to a bare `*` name. */
@@ -51,17 +57,22 @@ export function buildNameRegistry(
 ): NameRegistry {
   const names = new Map<string, Set<string>>();
   const byType = new Map<string, { arnType: string; keys: string[]; names: Set<string> }>();
+  const byResource = new Map<string, Set<string>>();
   const causes = new Map<string, string>();
   for (const resource of inventory.resources) {
+    const label = resourceLabel(resource);
     for (const cfn of resource.cfnResources) {
       const rule = own(catalog.resourceNames.types, cfn.type);
       if (!rule) continue;
+      const owned = byResource.get(ownerKey(label, cfn.type)) ?? new Set<string>();
+      byResource.set(ownerKey(label, cfn.type), owned);
       const keys = [...new Set(iam.formats(rule.arnType).flatMap((format) => nameKey(format) ?? []))];
       const entry = byType.get(cfn.type) ?? { arnType: rule.arnType, keys, names: new Set<string>() };
       byType.set(cfn.type, entry);
       const deployed = deployedIds(rule, own(deployedOutputs ?? {}, `${resource.category}/${resource.name}`));
       for (const name of cfn.names.includes('*') && deployed.length > 0 ? deployed : cfn.names) {
         entry.names.add(name);
+        owned.add(name);
         const cause =
           cfn.nameCauses && Object.hasOwn(cfn.nameCauses, name) ? cfn.nameCauses[name] : undefined;
         for (const key of cause ? keys : [])
@@ -87,10 +98,13 @@ export function buildNameRegistry(
     byType: new Map(
       [...byType].map(([type, entry]) => [type, { ...entry, names: withoutCovered(entry.names) }]),
     ),
+    byResource: new Map([...byResource].map(([key, set]) => [key, withoutCovered(set)])),
     causes,
     neverBare: new Set(catalog.resourceNames.neverBare.arnTypes.map((type) => type.toLowerCase())),
   };
 }
+
+const ownerKey = (label: string, cfnType: string): string => `${label}\n${cfnType}`;
 
 /** The ids amplify-meta.json records for a resource, for a type whose id is assigned at creation. */
 function deployedIds(rule: NameRule, outputs: Readonly<Record<string, string>> | undefined): string[] {
@@ -113,8 +127,11 @@ export function scopeRequirements(
     if (requirement.resource !== undefined) {
       resources = [requirement.resource];
     } else {
-      const key = `${action} ${requirement.reason.cfnType ?? ''}`;
-      resources = cache.get(key) ?? arnsForAction(action, iam, registry, pseudo, requirement.reason.cfnType);
+      const { cfnType, resource: owner } = requirement.reason;
+      // Only an action on the handler's own type depends on which resource asks for it.
+      const own = cfnType !== undefined && actsOnOwnType(action, cfnType, iam, registry);
+      const key = `${action} ${cfnType ?? ''} ${own ? owner : ''}`;
+      resources = cache.get(key) ?? arnsForAction(action, iam, registry, pseudo, cfnType, owner);
       cache.set(key, resources);
     }
     for (const resource of resources) scoped.push(withResource(requirement, action, resource));
@@ -140,8 +157,11 @@ const withResource = (requirement: Requirement, action: string, resource: string
 /**
  * The project's ARNs for the resource types the action is authorized on; `*` for actions IAM
  * authorizes on no resource type; none when it acts only on kinds the project has none of
- * (roles, functions, tables, ... see data/cfn-resource-names.json neverBare). A handler's action that IAM authorizes on the handler's own
- * resource type gets that type's names only (lambda:TagResource for a function: the functions).
+ * (roles, functions, tables, ... see data/cfn-resource-names.json neverBare). A handler's action
+ * that IAM authorizes on the handler's own resource type acts on the resource being deployed:
+ * it gets the names of that type its `owner` declares (lambda:TagResource for function/fn1: fn1),
+ * else every name of the type in the project. Scoping each resource's handlers to its own names
+ * keeps the cost linear in the number of resources.
  */
 export function arnsForAction(
   action: string,
@@ -149,16 +169,13 @@ export function arnsForAction(
   registry: NameRegistry,
   pseudo: PseudoValues,
   cfnType?: string,
+  owner?: string,
 ): string[] {
   const info = iam.action(action);
   if (!info || info.resourceTypes.length === 0) return ['*'];
   const service = action.split(':')[0].toLowerCase();
   const handled = cfnType ? registry.byType.get(cfnType) : undefined;
-  const handledType = handled
-    ? info.resourceTypes.find(
-        (type) => `${service}:${type.key}`.toLowerCase() === handled.arnType.toLowerCase(),
-      )
-    : undefined;
+  const handledType = handled ? ownType(info.resourceTypes, service, handled) : undefined;
   const named: string[] = [];
   const unnamed: string[] = [];
   const bareForbidden = (type: ActionResourceType): boolean =>
@@ -173,7 +190,8 @@ export function arnsForAction(
     }
   };
   if (handled && handledType) {
-    add(handledType, handled.names);
+    const owned = owner !== undefined ? registry.byResource.get(ownerKey(owner, cfnType!)) : undefined;
+    add(handledType, owned && owned.length > 0 ? owned : handled.names);
     info.resourceTypes
       .filter((type) => type.required && type !== handledType)
       .forEach((type) => add(type, undefined));
@@ -185,6 +203,25 @@ export function arnsForAction(
     ...named,
     ...(wide.length > MAX_UNNAMED_PATTERNS_PER_ACTION ? commonPrefixPatterns(wide) : wide),
   ]);
+}
+
+/** The resource type of the action that is the handler's own type (its ARN carries the handler's names). */
+const ownType = (
+  types: readonly ActionResourceType[],
+  service: string,
+  handled: TypeNames,
+): ActionResourceType | undefined =>
+  types.find((type) => `${service}:${type.key}`.toLowerCase() === handled.arnType.toLowerCase());
+
+/** Does IAM authorize the action on the resource type the handler deploys? */
+function actsOnOwnType(action: string, cfnType: string, iam: IamReference, registry: NameRegistry): boolean {
+  const handled = registry.byType.get(cfnType);
+  const info = iam.action(action);
+  return (
+    !!handled &&
+    !!info &&
+    ownType(info.resourceTypes, action.split(':')[0].toLowerCase(), handled) !== undefined
+  );
 }
 
 /**
@@ -237,5 +274,12 @@ export function compactRegistry(
       return [type, { ...entry, names: withoutCovered(entry.names.map((n) => byName?.get(n) ?? n)) }];
     }),
   );
-  return { registry: { ...registry, names, byType, causes }, folded };
+  const byResource = new Map(
+    [...registry.byResource].map(([owner, list]) => {
+      const type = owner.slice(owner.indexOf('\n') + 1);
+      const byName = mapping.get(registry.byType.get(type)?.keys[0] ?? '');
+      return [owner, withoutCovered(list.map((n) => byName?.get(n) ?? n))];
+    }),
+  );
+  return { registry: { ...registry, names, byType, byResource, causes }, folded };
 }

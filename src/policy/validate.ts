@@ -19,6 +19,17 @@ export interface Finding {
  */
 export function validateDocuments(documents: readonly PolicyDocument[], iam: IamReference): Finding[] {
   const findings: Finding[] = [];
+  // Statements share formats and resources: each (format, resource) is tested once.
+  const fitted = new Map<string, boolean>();
+  const fitsFormat = (format: string, resource: string): boolean => {
+    const key = `${format}\n${resource}`;
+    let fits = fitted.get(key);
+    if (fits === undefined) {
+      fits = formatPattern(format).test(resource) || covers(resource, sampleArn(format, resource));
+      fitted.set(key, fits);
+    }
+    return fits;
+  };
   documents.forEach((document, index) => {
     const label = `policy ${index + 1}`;
     if (document.Statement.length === 0)
@@ -51,9 +62,7 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
       // Each resource must be an ARN that some action of its statement authorizes on.
       for (const resource of anyResource ? [] : statement.Resource) {
         const fits = statement.Action.some((action) =>
-          formatsOf(action).some(
-            (format) => formatPattern(format).test(resource) || covers(resource, sampleArn(format, resource)),
-          ),
+          formatsOf(action).some((format) => fitsFormat(format, resource)),
         );
         if (!fits) {
           findings.push({

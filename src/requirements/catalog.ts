@@ -293,6 +293,18 @@ export const nameArnTypes = (names: ResourceNames): string[] => [
   ]),
 ];
 
+/** The ARN types whose names the given resource types carry (their own, and what their service creates). */
+export function nameArnTypesOf(names: ResourceNames, types: Iterable<string>): string[] {
+  const found = new Set<string>();
+  for (const type of types) {
+    const rule = Object.hasOwn(names.types, type) ? names.types[type] : undefined;
+    if (rule) found.add(rule.arnType);
+    const created = names.serviceCreated?.types;
+    if (created && Object.hasOwn(created, type)) for (const c of created[type]) found.add(c.arnType);
+  }
+  return [...found];
+}
+
 function groupByType<T extends { readonly type: string }>(rules: readonly T[]): Record<string, T[]> {
   const byType: Record<string, T[]> = dictionary({});
   for (const rule of rules) (byType[rule.type] ??= []).push(rule);

@@ -1,4 +1,5 @@
-import type { ConditionBlock, InventoryResource, Inventory, Phase, Requirement, UnknownType } from '../model';
+import type { ConditionBlock, Inventory, Phase, Requirement, UnknownType } from '../model';
+import { resourceLabel } from '../inventory/resource-label';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
 import {
   ADDITIONS_FILE,
@@ -70,7 +71,7 @@ export function handlerRequirements(
     return conditions.get(action);
   };
   for (const resource of inventory.resources) {
-    const label = labelOf(resource);
+    const label = resourceLabel(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
       const handlerType = type.startsWith('Custom::') ? CUSTOM_RESOURCE : type;
       const lists = listsOf(handlerType);
@@ -208,10 +209,6 @@ function serviceLinkedRoleRequirements(
 
 const byLowerCase = (map: ReadonlyMap<string, string>): Map<string, string> =>
   new Map([...map].map(([action, reason]) => [action.toLowerCase(), reason]));
-
-const labelOf = (resource: InventoryResource): string =>
-  (resource.category === 'awscloudformation' ? 'root stack' : `${resource.category}/${resource.name}`) +
-  (resource.removed ? ' (removed)' : '');
 
 function statefulRule(type: string, catalog: Catalog): { stateful: boolean; reason: string } {
   return (

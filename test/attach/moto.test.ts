@@ -160,6 +160,7 @@ describe('attach against a local IAM (moto)', function () {
     );
     assert.match(out.text(), /create policy {3}amplify-lp-dev-least-privilege/);
     assert.match(out.text(), /\+ lambda:CreateFunction/);
+    assert.match(out.text(), /--dry-run: nothing was changed\.\n$/);
     assert.deepEqual(await ourPolicies(user.iam), []);
     const declined = await runAttach(
       result,
@@ -325,5 +326,28 @@ describe('attach against a local IAM (moto)', function () {
     const again = runBin(['generate', '--attach', '--yes', '--project-dir', project], undefined, env);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /nothing to change/);
+  });
+
+  it('generate --attach ends with what it attached, never with how to create the policies by hand', async () => {
+    const user = await createUser(moto.endpoint);
+    const project = writeCraftedProject({ resources: functionResource('a') });
+    const env = {
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: user.keys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: user.keys.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+    };
+    const attached = runBin(['generate', '--attach', '--yes', '--project-dir', project], undefined, env);
+    assert.equal(attached.status, 0, attached.stderr);
+    assert.doesNotMatch(attached.stderr, /create-policy|or use --attach/);
+    assert.equal(
+      attached.stderr.trimEnd().split('\n').pop(),
+      `Done: 2 change(s) applied; user ${user.name} now has ${BASE} attached.`,
+    );
+    assert.deepEqual(await attachedNames(user.iam, user.name), [BASE]);
+    // Without --attach the hint is the way to create them by hand.
+    const generated = runBin(['generate', '--project-dir', project]);
+    assert.equal(generated.status, 0, generated.stderr);
+    assert.match(generated.stderr, /Create each with: aws iam create-policy .* \(or use --attach\)\n$/);
   });
 });

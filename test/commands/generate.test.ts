@@ -113,6 +113,11 @@ describe('command: generate (standalone bin, real-CLI example project)', functio
   });
 
   it('--env names another env in the policy names and ARNs', () => {
+    // A second env, as `amplify env add prod` records it next to dev.
+    const file = path.join(project, 'amplify', 'team-provider-info.json');
+    const team = JSON.parse(fs.readFileSync(file, 'utf8'));
+    team.prod = JSON.parse(JSON.stringify(team.dev).replace(/-dev-/g, '-prod-'));
+    fs.writeFileSync(file, JSON.stringify(team, null, 2));
     const result = runBin(['generate', '--json', '--env', 'prod', '--project-dir', project]);
     assert.equal(result.status, 0, result.stderr);
     const report = JSON.parse(result.stdout);
@@ -138,6 +143,52 @@ describe('command: exit codes and errors', function () {
     assert.equal(result.status, 1);
     assert.match(result.stderr, /backend-config\.json is not valid JSON/);
     assert.deepEqual(policyFiles(project), []);
+  });
+
+  it('--env naming an env the project does not have is an error (exit 1) naming those it has, in every command that takes --env', () => {
+    const project = copyToTemp(EXAMPLE);
+    const commands = [
+      ['generate'],
+      ['generate', '--json'],
+      ['explain'],
+      ['check'],
+      ['attach', '--dry-run'],
+      ['learn', '--message', 'x', '--yes'],
+    ];
+    for (const command of commands) {
+      const result = runBin([...command, '--env', 'prod', '--project-dir', project]);
+      assert.equal(result.status, 1, `${command.join(' ')}: ${result.stderr}`);
+      assert.equal(
+        result.stderr,
+        'error: Env "prod" does not exist in this project; its envs (amplify/team-provider-info.json): dev.\n' +
+          'Pass --env dev (or leave --env out for the checked-out env), or create the env first with `amplify env add`.\n',
+        command.join(' '),
+      );
+      assert.equal(result.stdout, '', command.join(' '));
+    }
+    assert.deepEqual(policyFiles(project), [], 'nothing written');
+    // The env it has is accepted.
+    assert.equal(runBin(['generate', '--env', 'dev', '--project-dir', project]).status, 0);
+    // A policy to create (init) or remove (delete) an env may name one the file does not list yet:
+    // its stack and bucket names are patterns then, each a reported widening.
+    for (const phases of ['init', 'delete']) {
+      const result = runBin([
+        'generate',
+        '--json',
+        '--env',
+        'prod',
+        '--phases',
+        phases,
+        '--project-dir',
+        project,
+      ]);
+      assert.equal(result.status, 0, result.stderr);
+      const widened = (JSON.parse(result.stdout) as { widened: Array<{ pattern: string }> }).widened;
+      assert.ok(
+        widened.some((w) => w.pattern.includes('amplify-lpdemo-prod-')),
+        `${phases}: the new env's stack names are reported widenings`,
+      );
+    }
   });
 
   it('exits 2 for usage errors: unknown option, unknown phase, missing value', () => {

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COMMANDS, runCommand } from '../../commands/index';
+import { allCommands, runCommand } from '../../commands/index';
+
+const COMMANDS = allCommands();
 import { COMMON_OPTIONS, type Invocation } from '../../src/invocation';
 import { ALL_PHASES } from '../../src/model';
 import { REPO_ROOT } from '../support/paths';

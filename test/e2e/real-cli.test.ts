@@ -192,6 +192,10 @@ describe('e2e: the pre-push guard in the real Amplify CLI', function () {
     assert.match(run.output, /Push stopped by the least-privilege guard \(mode block\)/);
     assert.match(run.output, /lambda:CreateFunction/);
     assert.match(run.output, /Resolution: amplify least-privilege generate --attach/);
+    // One fix, said once: the CLI's Resolution line, no second "Fix:" in the message.
+    assert.equal(run.output.match(/Resolution:/g)?.length, 1, run.output);
+    assert.equal(run.output.match(/generate --attach/g)?.length, 1, run.output);
+    assert.doesNotMatch(run.output, /Fix:/);
     assert.deepEqual(requests, [], 'no AWS call was made');
   });
 

@@ -32,6 +32,13 @@ describe('command: check', function () {
     const missing = runBin(['check', '--project-dir', project]);
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /lambda:CreateFunction on arn:aws:lambda:us-east-1:123456789012:function:/);
+    assert.equal(missing.stderr.match(/generate --attach/g)?.length, 1, 'one fix, said once');
+    // A policy file that cannot be read is an error: its resolution, said once, and no other fix.
+    fs.writeFileSync(path.join(project, POLICY), '{ not json');
+    const invalid = runBin(['check', '--project-dir', project]);
+    assert.equal(invalid.status, 1);
+    assert.match(invalid.stderr, /amplify-lpdemo-dev-least-privilege\.json is not valid JSON/);
+    assert.equal(invalid.stderr.match(/amplify least-privilege generate/g)?.length, 1, invalid.stderr);
   });
 
   it('--json gives status, staleness and the missing permissions with what needs them', () => {
@@ -167,6 +174,7 @@ describe('command: configure and the command hooks', function () {
         /lambda:CreateFunction on arn:aws:lambda:us-east-1:123456789012:function:lpfn-dev {2}\(needed by function\/lpfn/,
       );
       assert.match(String(result.stderr), /stopped \(mode block\)/);
+      assert.equal(String(result.stderr).match(/Fix:/g)?.length, 1, 'one fix, said once');
       const warned = withFakeNpx('warn', REPORTS_MISSING).run();
       assert.equal(warned.status, 0);
       assert.match(String(warned.stderr), /going on \(mode warn\)/);
@@ -181,6 +189,12 @@ describe('command: configure and the command hooks', function () {
       const result = run();
       assert.equal(result.status, 1);
       assert.match(String(result.stderr), /amplify-lpdemo-dev-least-privilege\.json is not valid JSON/);
+      // Its own resolution only: no "Fix: generate --attach" after it.
+      assert.match(
+        String(result.stderr),
+        /Run `amplify least-privilege generate` to write the policy files again/,
+      );
+      assert.doesNotMatch(String(result.stderr), /Fix:|--attach/);
     });
 
     it('a broken config.json stops the command (it may have said block)', () => {

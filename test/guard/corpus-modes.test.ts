@@ -84,14 +84,21 @@ describe('pre-push guard: every mode on every corpus project', function () {
   const projects = corpusProjects();
 
   for (const name of projects) {
-    it(`${name}: covered is silent; a hand-removed action warns, blocks, or is ignored by mode; stale but covering passes`, async () => {
+    it(`${name}: covered takes the fast path; a hand-removed action warns, blocks, or is ignored by mode; stale but covering passes`, async () => {
       const g = await generated(name);
 
       for (const mode of ['off', 'warn', 'block', 'update'] as const) {
         setMode(g.project, mode);
         const covered = await prePush(g.project);
         assert.equal(covered.error, undefined, `${mode}: ${covered.said}`);
-        assert.equal(covered.said, '', `${mode}: an unchanged project takes the silent fast path`);
+        // Silent, except that block says it let the push through.
+        assert.equal(
+          covered.said,
+          mode === 'block'
+            ? `least-privilege: the policy for env ${g.env} covers this push (mode block; nothing it depends on changed since it was generated).\n`
+            : '',
+          `${mode}: an unchanged project takes the fast path`,
+        );
       }
 
       withoutAction(g);
@@ -130,7 +137,11 @@ describe('pre-push guard: every mode on every corpus project', function () {
       const stale = await prePush(g.project);
       assert.equal(stale.error, undefined, stale.said);
       assert.match(stale.said, /covers this push \(the project changed since it was generated/);
-      assert.equal((await prePush(g.project)).said, '', 'then the fast path, from the local cache');
+      assert.equal(
+        (await prePush(g.project)).said,
+        `least-privilege: the policy for env ${g.env} covers this push (mode block; nothing it depends on changed since it was checked).\n`,
+        'then the fast path, from the local cache',
+      );
     });
   }
 });

@@ -59,12 +59,19 @@ describe('pre-push guard', function () {
     assert.match(said, /no policy generated for env dev yet.*amplify least-privilege generate/);
   });
 
-  it('is silent and fast-path when nothing changed since generate (every mode)', async () => {
-    for (const mode of ['warn', 'block', 'update'] as const) {
+  it('takes the fast path when nothing changed since generate: silent in warn and update, one line in block', async () => {
+    for (const mode of ['warn', 'update'] as const) {
       const { said, error } = await prePush(generated(LPDEMO, mode));
       assert.equal(error, undefined, mode);
       assert.equal(said, '', mode);
     }
+    const { said, error } = await prePush(generated(LPDEMO, 'block'));
+    assert.equal(error, undefined);
+    // The pass is said, so that a push block let through is told from a guard that never ran.
+    assert.equal(
+      said,
+      'least-privilege: the policy for env dev covers this push (mode block; nothing it depends on changed since it was generated).\n',
+    );
   });
 
   it('warn: reports the missing action with what needs it and the fix; the push goes on', async () => {
@@ -80,6 +87,7 @@ describe('pre-push guard', function () {
     );
     assert.match(said, /needed by function\/lpfn: AWS::Lambda::Function create handler/);
     assert.match(said, /Fix: amplify least-privilege generate --attach/);
+    assert.equal(said.match(/generate --attach/g)?.length, 1, 'one fix, said once');
   });
 
   it('block: stops the push with the missing action (an error the CLI shows with its resolution)', async () => {
@@ -88,6 +96,12 @@ describe('pre-push guard', function () {
     const { error } = await prePush(project);
     assert.ok(error instanceof LeastPrivilegeError && error.kind === 'blocked');
     assert.match(error.message, /Push stopped by the least-privilege guard[\s\S]*lambda:CreateFunction/);
+    // The fix is said once: as the resolution (the CLI prints it as "Resolution:"), not in the message too.
+    assert.doesNotMatch(error.message, /Fix:|generate --attach/);
+    assert.equal(
+      error.resolution,
+      'amplify least-privilege generate --attach (or generate, then update the policy in IAM), then push again.',
+    );
   });
 
   it('a stale state that still covers passes, says so once, then takes the fast path', async () => {
@@ -97,7 +111,11 @@ describe('pre-push guard', function () {
     const first = await prePush(project);
     assert.equal(first.error, undefined);
     assert.match(first.said, /covers this push \(the project changed since it was generated/);
-    assert.equal((await prePush(project)).said, '', 'the checked hash is remembered on this machine');
+    assert.equal(
+      (await prePush(project)).said,
+      'least-privilege: the policy for env dev covers this push (mode block; nothing it depends on changed since it was checked).\n',
+      'the checked hash is remembered on this machine',
+    );
   });
 
   it('a stale state that no longer covers (a new function) is reported as missing', async () => {

@@ -109,6 +109,9 @@ describe('package: a fresh clone packs, installs and runs', function () {
       'LICENSE',
       'amplify-plugin.json',
       'lib/src/cli.js',
+      // The bin as one file and V8's code cache of it (scripts/bundle-cli.js).
+      'lib/src/cli.bundle.js',
+      'lib/src/cli.bundle.cache',
       'lib/src/index.js',
       'lib/src/index.d.ts',
       ...tracked(clone, 'commands').map((file) => file.replace(/^commands\/(.*)\.ts$/, 'lib/commands/$1.js')),

@@ -43,6 +43,7 @@ function registry(entries: Record<string, { arnType: string; key: string; names:
   for (const { key, names } of Object.values(entries)) byKey.set(key, [...(byKey.get(key) ?? []), ...names]);
   return {
     names: byKey,
+    byResource: new Map(),
     byType: new Map(
       Object.entries(entries).map(([type, e]) => [
         type,
