@@ -2,7 +2,7 @@
 # Regenerates the example Amplify Gen 1 projects under examples/ with the real Amplify CLI,
 # offline, from scratch.
 #
-#   scripts/make-examples.sh [EXAMPLE...]     (default: all: lpdemo lpfull lphosting lpconsole lpimport)
+#   scripts/make-examples.sh [EXAMPLE...]     (default: all: lpdemo lpfull lphosting lpconsole lpimport lpcdk)
 #
 # Each example is made in a temp folder: ../shared/real-cli/mkproj.sh writes an already
 # "initialized" project (amplify init needs AWS), then resources are added with the real CLI:
@@ -21,6 +21,9 @@
 # and accepts the SSM writes of function secrets.
 # The steps that need real resources (`amplify import`) run against a local moto server instead, after test/e2e/trace/preload.py has
 # created the resources with fixed ids: the trace tests create the same ones (TRACE_PRELOAD).
+# A custom AWS CDK resource (lpcdk) is built by the CLI with `npm install` in its folder: that one
+# step uses the npm registry, through the user's npm cache (npm_config_cache, prefer-offline), so
+# a second run downloads nothing.
 #
 # Env: KEEP_WORK=1 keeps the temp folder (its path is printed); DRIVE_DEBUG=1 traces the drivers.
 set -euo pipefail
@@ -38,7 +41,7 @@ REAL="$(cd "$REPO/../shared/real-cli" && pwd)"
 [ -x "$CLI_BIN/amplify" ] || die "real CLI not installed: run npm install in test/e2e/cli"
 python3 -c 'import pexpect' 2>/dev/null || die "python3 pexpect is needed (pip install pexpect)"
 
-ALL_EXAMPLES=(lpdemo lpfull lphosting lpconsole lpimport)
+ALL_EXAMPLES=(lpdemo lpfull lphosting lpconsole lpimport lpcdk)
 if [ $# -gt 0 ]; then WANT=("$@"); else WANT=("${ALL_EXAMPLES[@]}"); fi
 for e in "${WANT[@]}"; do
   case " ${ALL_EXAMPLES[*]} " in *" $e "*) ;; *) die "unknown example: $e" ;; esac
@@ -55,6 +58,12 @@ cleanup() {
 trap cleanup EXIT
 
 # --- a quiet, throwaway CLI environment ------------------------------------------------------
+# npm keeps the user's cache and registry (the throwaway HOME below would hide them): the custom
+# CDK build's npm install of aws-cdk-lib then comes from the cache after the first run.
+npm_config_cache="${npm_config_cache:-$(npm config get cache)}"
+npm_config_registry="${npm_config_registry:-$(npm config get registry)}"
+export npm_config_cache npm_config_registry npm_config_prefer_offline=true
+export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
 export AMPLIFY_TEST_HOME="$WORK/home"
 mkdir -p "$AMPLIFY_TEST_HOME/.aws" "$WORK/logs"
 # shellcheck source=/dev/null
@@ -303,6 +312,23 @@ EOF2
   run build amplify build
   publish lpimport
   record_trace lpimport-import # the calls of amplify import, for test/unit/cli-calls.test.ts
+}
+
+# --- lpcdk: a custom AWS CDK stack with resource types Amplify's categories never make ------------
+make_lpcdk() {
+  local custom
+  new_project lpcdk
+  run function-lpcdkfn fn '{"name": "lpcdkfn"}'
+  # the CLI writes the skeleton (package.json with aws-cdk-lib ~2.189.1, tsconfig, cdk-stack.ts)
+  # and builds it at once: npm install, tsc, synth
+  run custom-cdk step custom-cdk
+  custom="$PROJ/amplify/backend/custom/lpcdkstack"
+  # the user's stack (the file the CLI makes for the user to edit): SQS, SNS, CloudFront Function
+  # and KeyValueStore, Step Functions invoking lpcdkfn (addResourceDependency), EventBridge
+  cp "$DRV/payloads/lpcdk-cdk-stack.ts.sample" "$custom/cdk-stack.ts"
+  run build amplify build
+  [ -s "$custom/build/lpcdkstack-cloudformation-template.json" ] || die "lpcdk: amplify build wrote no template"
+  publish lpcdk
 }
 
 T0=$SECONDS

@@ -15,7 +15,8 @@ import sys
 SKIP_DIRS = {'node_modules', '#current-cloud-backend', '.temp', 'mock-data', 'logs'}
 SKIP_SUFFIXES = ('.zip',)
 FIXED_TIME = '2000-01-01T00:00:00.000Z'
-MACHINE_PATH = re.compile(r'/(tmp|work|root|home)/')
+# an absolute path starts a string or word ("node_modules/tmp/" in a lockfile is not one)
+MACHINE_PATH = re.compile(r'(?<![\w.@~-])/(tmp|work|root|home)/')
 
 
 def main():

@@ -142,6 +142,15 @@ def custom_cfn(cli):
     cli.confirm('edit the CloudFormation stack now', False)
 
 
+def custom_cdk(cli):
+    cli.pick('How do you want to define this custom resource', 'AWS CDK')
+    cli.text('Provide a name for your custom resource', 'lpcdkstack')
+    # the CLI builds the skeleton at once: npm install (aws-cdk-lib, from the npm registry or its
+    # cache), tsc, synth into build/; minutes with an empty npm cache
+    cli.c.timeout = int(os.environ.get('DRIVE_BUILD_TIMEOUT', '900'))
+    cli.confirm('edit the CDK stack now', False)
+
+
 def geo_place(cli):
     cli.pick('Select which capability you want to add', 'Location search')
     cli.text('Provide a name for the location search index', 'lpplaces')
@@ -174,6 +183,7 @@ STEPS = {
     'predictions-speech': (['add', 'predictions'], predictions_speech),
     'predictions-interpret': (['add', 'predictions'], predictions_interpret),
     'custom-cfn': (['add', 'custom'], custom_cfn),
+    'custom-cdk': (['add', 'custom'], custom_cdk),
     'geo-place': (['add', 'geo'], geo_place),
     'geo-fence': (['add', 'geo'], geo_fence),
 }

@@ -169,6 +169,12 @@ const SCENARIOS: readonly Scenario[] = [
       { args: ['delete', '--force'] },
     ],
   },
+  {
+    // a custom AWS CDK stack: push builds it (npm install of aws-cdk-lib in its folder, tsc, synth)
+    // before it deploys it next to the function it references
+    example: 'lpcdk',
+    commands: [{ args: ['push', '--yes'] }, { args: ['delete', '--force'] }],
+  },
 ];
 
 /** trace.sh's step label: the command words before the first option. */

@@ -55,7 +55,7 @@ const SAMPLES: Record<string, string> = {
 };
 
 /** The examples with recorded traces, each with the commands (trace steps) recorded on it. */
-const EXAMPLES = ['lpdemo', 'lpfull', 'lphosting', 'lpconsole', 'lpimport'].filter(
+const EXAMPLES = ['lpdemo', 'lpfull', 'lphosting', 'lpconsole', 'lpimport', 'lpcdk'].filter(
   (example) => readRecorded(example).length > 0,
 );
 

@@ -18,6 +18,7 @@
 #   TRACE_STEP          label in each record (default: the amplify command words, e.g. "push", "env add")
 #   TRACE_CFN_DELAY_MS  how long fake stacks stay *_IN_PROGRESS (default 20000)
 #   TRACE_TIMEOUT       seconds the CLI may run (default 900)
+#   npm_config_cache    npm's cache for the builds the CLI runs (default: the user's, `npm config get cache`)
 #   TRACE_PRELOAD       a preload.py spec: resources created in moto before the project is set up (imported ones)
 #   TRACE_KEEP=1        keep the work folder (project copy, fake stack state, HOME) and print where it is
 #   PYTHON              python with moto[server] 5.x and boto3 (default python3)
@@ -102,6 +103,14 @@ done
 [ -n "$moto_pid" ] || fail "moto did not start: $(tail -1 "$work/moto.log")"
 endpoint="http://127.0.0.1:$p"
 
+# npm keeps the user's cache and registry, which the throwaway HOME below would hide: a custom AWS CDK resource's build
+# (npm install of aws-cdk-lib in its folder at push) and function builds then install from the cache, not the network
+if command -v npm >/dev/null; then
+  npm_config_cache="${npm_config_cache:-$(npm config get cache 2>/dev/null)}"
+  npm_config_registry="${npm_config_registry:-$(npm config get registry 2>/dev/null)}"
+  export npm_config_cache npm_config_registry npm_config_prefer_offline=true
+  export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+fi
 # the environment of the CLI: quiet (as ../quiet-env.sh), a throwaway HOME with a fake default profile, moto
 export CI=true NO_UPDATE_NOTIFIER=1 AMPLIFY_CLI_ENABLE_USAGE_DATA=false AWS_EC2_METADATA_DISABLED=true
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
