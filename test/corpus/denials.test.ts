@@ -23,9 +23,11 @@ import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
  * Why a report is not allowed by the generated policy: the denied principal is not the deployer
  * (a custom resource's Lambda, app users), IAM denied it in a way no Allow fixes (an explicit deny,
  * an SCP), the Amplify CLI 14.2.2 no longer makes the call (per its source and traces), or the
- * resource type has no known handler permissions (generate reports it as unknown).
+ * resource type has no known handler permissions (generate reports it as unknown); `needs-code`: a
+ * real gap that no data file can close (the reason says what the code must do).
  */
-type ExceptionKind = 'not-the-deployer' | 'not-an-identity-policy-denial' | 'not-in-cli-14' | 'unknown-type';
+type ExceptionKind =
+  'not-the-deployer' | 'not-an-identity-policy-denial' | 'not-in-cli-14' | 'unknown-type' | 'needs-code';
 
 interface Replay {
   /** `examples/<name>`, `corpus/<folder>` (../shared/corpus/real) or `crafted`. */
@@ -62,6 +64,7 @@ const EXCEPTION_KINDS: readonly ExceptionKind[] = [
   'not-an-identity-policy-denial',
   'not-in-cli-14',
   'unknown-type',
+  'needs-code',
 ];
 
 /** The phases of `amplify <words>`; a command no phase lists (amplify update, remove) gets the everyday policy. */
@@ -187,15 +190,12 @@ describe('denials: real AccessDenied reports, replayed on equivalent projects', 
             [
               {
                 action: replay.action,
-                resource: replay.resource,
+                resource: requestResource(result, replay.action, replay.resource),
                 context: {
                   ...(replay.via === 'cloudformation' ? VIA_CLOUDFORMATION : {}),
                   ...replay.context,
                 },
                 why: `${report.id}: ${report.url}`,
-                // Actions the IAM reference gives no resource type (lambda:ListLayerVersions,
-                // appsync:UpdateResolver) are named by * for the simulator, whatever ARN the message shows.
-                alternatives: ['*'],
               },
             ],
             result.context.region,
@@ -217,6 +217,18 @@ describe('denials: real AccessDenied reports, replayed on equivalent projects', 
     });
   }
 });
+
+/**
+ * The resource as IAM compares it. An action the IAM reference gives no resource type
+ * (lambda:ListLayerVersions, appsync:UpdateResolver) is granted on `*` only, whatever ARN the
+ * message shows, and the simulator names it `*`. Otherwise a `*` in a denied ARN (`.../jobs/*`,
+ * `arn:aws:appsync:us-east-2:1234:*`) is a literal character of the request, which only a policy
+ * pattern's wildcard matches; the simulator would read it as "any resource", so it becomes a word.
+ */
+function requestResource(result: GenerateResult, action: string, resource: string): string {
+  if (resource === '*' || result.iam.action(action)?.resourceTypes.length === 0) return '*';
+  return resource.replace(/\*/g, 'ASTERISK');
+}
 
 /** The replay is on the same kind of resource, in the project's own account and region. */
 function assertEquivalent(report: Report, replay: Replay, result: GenerateResult): void {
