@@ -1,5 +1,6 @@
 import {
   DEFAULT_PHASES,
+  type Grant,
   type Inventory,
   type NamedPolicy,
   type Phase,
@@ -14,7 +15,7 @@ import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
 import { LeastPrivilegeError, noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
-import { assemblePolicies } from './policy/assemble';
+import { assemblePolicies, type AssembledPolicies, type PolicyOrigins } from './policy/assemble';
 import { requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom, type Reach } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
@@ -28,21 +29,16 @@ import {
   type Widening,
 } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
-import type { PseudoValues } from './policy/arn-patterns';
-import {
-  arnsForAction,
-  buildNameRegistry,
-  compactRegistry,
-  scopeRequirements,
-  type NameRegistry,
-  type ScopedRequirement,
-} from './policy/scope';
+import { compactRegistry } from './policy/compact-registry';
+import { buildNameRegistry, type NameRegistry } from './policy/name-registry';
+import { groupRequirements, scopeGroups } from './policy/scope';
+import type { LimitProblem } from './policy/split';
 import { validateDocuments, type Finding } from './policy/validate';
 import {
   applyOverrides,
-  NOTHING_APPLIED,
   overrideActions,
   overrideRequirements,
+  type OverridesApplied,
   type OverridesReport,
 } from './overrides/apply-overrides';
 import { readOverrides } from './overrides/overrides-file';
@@ -66,9 +62,11 @@ export interface GenerateResult {
   readonly context: ProjectContext;
   readonly inventory: Inventory;
   readonly phases: readonly Phase[];
-  /** Every (action, ARN) the policies grant, with the reason. */
-  readonly requirements: readonly ScopedRequirement[];
+  /** Every (action, ARN, condition) the policies grant, with the requirements that need it. */
+  readonly grants: readonly Grant[];
   readonly policies: readonly NamedPolicy[];
+  /** By policy and statement: the grants each statement allows (see assemblePolicies). */
+  readonly origins: PolicyOrigins;
   /** Optional CloudFormation handler actions left out because no template property asks for them. */
   readonly trimmed: readonly TrimmedAction[];
   /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
@@ -133,14 +131,14 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     phases,
     envelope: handWrittenScope(envelope, registry),
   });
-  // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
-  let overridden = NOTHING_APPLIED;
-  const conditioned = (registry: NameRegistry): ConditionedRequirements => {
-    const scoped = scopeRequirements(collected.requirements, iam, registry, names);
-    const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
-    const pinned = pinToRegion(bounded.requirements, context.region, catalog.globalServices);
-    overridden = applyOverrides(pinned, overrides, grants, context.envName);
-    return { requirements: overridden.requirements, dropped: bounded.dropped };
+  // Overrides merge after scoping, exactly as written.
+  const groups = groupRequirements(collected.requirements, iam, registry);
+  const conditioned = (registry: NameRegistry): ConditionedGrants => {
+    const scoped = scopeGroups(groups, iam, registry, names);
+    const bounded = requirePermissionsBoundary(scoped.grants, context.permissionsBoundaryArn, iam);
+    const pinned = pinToRegion(bounded.grants, context.region, catalog.globalServices);
+    const overridden = applyOverrides(pinned, overrides, grants, context.envName);
+    return { overridden, dropped: bounded.dropped, unscoped: scoped.unscoped };
   };
   const reach = reachFrom(iam);
   const assembled = assembleWithinLimits(
@@ -150,27 +148,27 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     reach,
     stackAnchors(envelope),
   );
-  const { requirements, dropped, policies, folded } = assembled;
+  const { overridden, dropped, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
     ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
     : [];
-  const widened = widenings(requirements, iam, envelope, assembled.registry.causes);
-  const unscoped = notScoped(collected.requirements, iam, assembled.registry, names);
+  const widened = widenings(overridden.grants, iam, envelope, assembled.registry.causes);
   return {
     context,
     inventory,
     phases,
-    requirements,
+    grants: overridden.grants,
     policies,
-    trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
+    origins: assembled.origins,
+    trimmed: [...collected.trimmed, ...boundaryTrims(dropped)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
     widened,
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
     ),
-    overrides: { grants: overridden.grants, excluded: overridden.excluded },
+    overrides: { grants: overridden.applied, excluded: overridden.excluded },
     warnings: [
       ...context.warnings,
       ...inventory.warnings,
@@ -178,7 +176,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...foldWarning,
       ...overridden.warnings,
       ...wideningWarning(widened),
-      ...unscoped,
+      ...notScoped(assembled.unscoped, iam),
       ...removals.map((removal) => removalWarning(removal, phases)),
     ],
     unknownTypes: collected.unknownTypes,
@@ -189,26 +187,12 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
 }
 
 /** A warning for actions left out because the project has no resource of the kind they act on. */
-function notScoped(
-  requirements: readonly Requirement[],
-  iam: IamReference,
-  registry: NameRegistry,
-  pseudo: PseudoValues,
-): string[] {
+function notScoped(unscoped: readonly Requirement[], iam: IamReference): string[] {
   const left = new Set<string>();
-  // Hundreds of requirements share a few hundred (action, type) pairs: each is scoped once.
-  const scopes = new Map<string, boolean>();
-  for (const r of requirements) {
-    if (r.resource !== undefined) continue;
-    const action = iam.action(r.action)?.name ?? r.action;
-    const key = `${action} ${r.reason.cfnType ?? ''}`;
-    let none = scopes.get(key);
-    if (none === undefined) {
-      none = arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0;
-      scopes.set(key, none);
-    }
-    if (none) left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
-  }
+  for (const { action, reason } of unscoped)
+    left.add(
+      `${iam.action(action)?.name ?? action} (${reason.resource}${reason.resourceType ? `: ${reason.resourceType}` : ''})`,
+    );
   return left.size === 0
     ? []
     : [
@@ -216,57 +200,71 @@ function notScoped(
       ];
 }
 
-interface ConditionedRequirements {
-  readonly requirements: ScopedRequirement[];
+interface ConditionedGrants {
+  readonly overridden: OverridesApplied;
   /** Left out by a condition pass (the permissions boundary). */
-  readonly dropped: ScopedRequirement[];
+  readonly dropped: readonly Grant[];
+  /** Requirements no ARN of the project fits. */
+  readonly unscoped: readonly Requirement[];
 }
 
-const boundaryTrim = (requirement: ScopedRequirement): TrimmedAction => ({
-  action: requirement.action,
-  resourceType: requirement.reason.detail.split(' ')[0],
-  resource: requirement.reason.resource,
-  reason: "the env's permissions boundary must stay on every role, so it is never removed",
-});
-
-/** Names per name key tried, in order, when the exact names need more policies than one identity can hold. */
-const FOLD_THRESHOLDS = [24, 8, 2];
+/** One trimmed entry per resource and action the boundary pass left out. */
+function boundaryTrims(dropped: readonly Grant[]): TrimmedAction[] {
+  const trims = new Map<string, TrimmedAction>();
+  const seen = new Set<readonly Requirement[]>();
+  for (const grant of dropped)
+    for (const group of grant.origins) {
+      if (seen.has(group)) continue;
+      seen.add(group);
+      for (const { reason } of group) {
+        const resourceType = reason.resourceType ?? '';
+        const key = `${reason.resource}\n${resourceType}\n${grant.action}`;
+        if (!trims.has(key))
+          trims.set(key, {
+            action: grant.action,
+            resourceType,
+            resource: reason.resource,
+            reason: "the env's permissions boundary must stay on every role, so it is never removed",
+          });
+      }
+    }
+  return [...trims.values()];
+}
 
 /**
- * Scopes and assembles with the project's exact names; when that needs more documents than
- * IAM allows, folds long name lists into prefix patterns (fewer and fewer names per key, never
- * shorter than the project's prefixes) and retries; when even that does not fit, fails with why.
+ * How many names per name key an attempt keeps: the project's exact names first, then long
+ * name lists folded into prefix patterns (fewer and fewer names per key, never shorter than
+ * the project's prefixes) while the documents do not fit IAM's limits.
+ */
+const NAME_BUDGETS: ReadonlyArray<number | undefined> = [undefined, 24, 8, 2];
+
+/**
+ * Scopes and assembles with each budget of names in turn (NAME_BUDGETS), and keeps the first
+ * that fits IAM's limits; when even the last does not, fails with why.
  */
 function assembleWithinLimits(
-  conditioned: (registry: NameRegistry) => ConditionedRequirements,
+  conditioned: (registry: NameRegistry) => ConditionedGrants,
   registry: NameRegistry,
   baseName: string,
   reach: Reach,
   anchors: readonly string[],
-): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[]; registry: NameRegistry } {
-  let attempt = { registry, folded: [] as string[] };
-  for (let i = 0; ; i++) {
-    const { requirements, dropped } = conditioned(attempt.registry);
-    try {
-      return {
-        requirements,
-        dropped,
-        policies: assemblePolicies(requirements, baseName, reach),
-        ...attempt,
-      };
-    } catch (err) {
-      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit') throw err;
-      if (i >= FOLD_THRESHOLDS.length) {
-        throw new LeastPrivilegeError(
-          'limit',
-          `${err.message} Long name lists were folded down to the project's own prefixes (${attempt.folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
-          err.resolution,
-          err,
-        );
-      }
-      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i], anchors);
-    }
+): ConditionedGrants & AssembledPolicies & { folded: string[]; registry: NameRegistry } {
+  let problem: LimitProblem | undefined;
+  let folded: string[] = [];
+  for (const budget of NAME_BUDGETS) {
+    const attempt =
+      budget === undefined ? { registry, folded: [] } : compactRegistry(registry, budget, anchors);
+    folded = attempt.folded;
+    const grants = conditioned(attempt.registry);
+    const result = assemblePolicies(grants.overridden.grants, baseName, reach);
+    if ('assembled' in result) return { ...grants, ...result.assembled, ...attempt };
+    problem = result.problem;
   }
+  throw new LeastPrivilegeError(
+    'limit',
+    `${problem?.message} Long name lists were folded down to the project's own prefixes (${folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
+    problem?.resolution ?? '',
+  );
 }
 
 /** `amplify-<project>-<env>-least-privilege`, in the characters IAM allows in policy names. */

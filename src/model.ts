@@ -125,16 +125,23 @@ export interface UnknownType {
 /** A condition block exactly as it appears in an IAM statement. */
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
-/** Why an action is in the policy. */
+/** A CloudFormation resource handler's operation (its schema's `handlers`). */
+export type HandlerOperation = 'create' | 'read' | 'update' | 'delete';
+
+/** Why an action is in the policy: where the need comes from, as fields (what to group and filter by) and as a sentence. */
 export interface Reason {
   /** `cli` (the Amplify CLI calls it itself), `cloudformation` (a resource handler needs it), `override` (overrides.json). */
   readonly via: 'cli' | 'cloudformation' | 'override';
-  /** `category/resource` or `root stack`. */
+  /** `category/resource`, `root stack`, `project` (a CLI call), `overrides.json grants[i]`. */
   readonly resource: string;
-  /** CloudFormation type (handler permissions) or the CLI step. */
-  readonly detail: string;
   /** The CloudFormation resource type whose handler needs it (scope narrows to that type's resources). */
-  readonly cfnType?: string;
+  readonly resourceType?: string;
+  /** The handler operations that list it (via `cloudformation`). */
+  readonly operations?: readonly HandlerOperation[];
+  /** What needs it in a few words: `AWS::Lambda::Function create/update handler`, the CLI step's purpose. */
+  readonly summary: string;
+  /** The summary with its particulars: the registry's spelling, the property that keeps an optional action, the CLI's code. */
+  readonly detail: string;
   /** Data file the knowledge comes from. */
   readonly source: string;
 }
@@ -147,6 +154,20 @@ export interface Requirement {
   readonly condition?: ConditionBlock;
   readonly phase: Phase;
   readonly reason: Reason;
+}
+
+/**
+ * One permission the policy grants: an action (IAM's spelling) on an ARN pattern, under a
+ * condition, with the requirements that need it. Grants are unique by (action, resource,
+ * condition). `origins` are groups of requirements shared by every grant scoped from them
+ * (a handler's iam:PassRole on each of the project's roles): referenced, never copied, so
+ * that N resources needing an action on R resources cost N + R, not N × R.
+ */
+export interface Grant {
+  readonly action: string;
+  readonly resource: string;
+  readonly condition?: ConditionBlock;
+  readonly origins: ReadonlyArray<readonly Requirement[]>;
 }
 
 export interface Statement {

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { generatePolicies, type GenerateOptions, type GenerateResult } from '../engine';
-import type { Inventory, Reason } from '../model';
-import type { ScopedRequirement } from '../policy/scope';
+import type { Grant, Inventory, Reason, Requirement } from '../model';
 import { resourceLabel } from '../inventory/resource-label';
-import { uncoveredRequirements } from './coverage';
+import { uncoveredGrants } from './coverage';
 import { GuardFileError, readGuardState, readJsonFile, type GuardState } from './guard-files';
 import { inputsHash, policyFilesHash } from './inputs-hash';
 import { packageVersion } from '../package-info';
@@ -62,7 +61,7 @@ export async function checkProject(options: GenerateOptions): Promise<CheckOutco
   }
   const files = state.policies.map((p) => p.file);
   const documents = files.map((file) => readPolicyDocument(rootDir, file));
-  const missing = group(uncoveredRequirements(result.requirements, documents), result.inventory);
+  const missing = group(uncoveredGrants(result.grants, documents), result.inventory);
   return {
     status: missing.length === 0 ? 'covered' : 'missing',
     env,
@@ -127,25 +126,22 @@ export function policyDocumentProblem(document: unknown): string | undefined {
  * One entry per action and resource, with the resources that need it there: the reasons whose
  * own resource gives the ARN its name (every resource of the type when no name tells them apart).
  */
-export function group(
-  requirements: readonly ScopedRequirement[],
-  inventory?: Inventory,
-): MissingPermission[] {
+export function group(grants: readonly Grant[], inventory?: Inventory): MissingPermission[] {
   const names = inventory ? namesByResource(inventory) : new Map<string, Map<string, string[]>>();
-  const byKey = new Map<string, { action: string; resource: string; reasons: Reason[] }>();
-  for (const r of requirements) {
-    const key = `${r.action} ${r.resource}`;
-    const entry = byKey.get(key) ?? { action: r.action, resource: r.resource, reasons: [] };
-    entry.reasons.push(r.reason);
+  const byKey = new Map<string, { action: string; resource: string; groups: Set<readonly Requirement[]> }>();
+  for (const grant of grants) {
+    const key = `${grant.action} ${grant.resource}`;
+    const entry = byKey.get(key) ?? { action: grant.action, resource: grant.resource, groups: new Set() };
+    grant.origins.forEach((origin) => entry.groups.add(origin));
     byKey.set(key, entry);
   }
   return [...byKey.values()]
     .map((e) => {
-      const naming = e.reasons.filter((reason) => namesTheArn(reason, e.resource, names));
-      const needing = naming.length > 0 ? naming : e.reasons;
-      const neededBy = new Set(
-        needing.map((reason) => `${reason.resource}: ${reason.detail.split(' (')[0]}`),
-      );
+      const reasons = new Set<Reason>();
+      for (const origin of e.groups) for (const { reason } of origin) reasons.add(reason);
+      const naming = [...reasons].filter((reason) => namesTheArn(reason, e.resource, names));
+      const needing = naming.length > 0 ? naming : [...reasons];
+      const neededBy = new Set(needing.map((reason) => `${reason.resource}: ${reason.summary}`));
       return { action: e.action, resource: e.resource, neededBy: [...neededBy].sort() };
     })
     .sort((a, b) => a.action.localeCompare(b.action) || a.resource.localeCompare(b.resource));
@@ -166,8 +162,8 @@ function namesByResource(inventory: Inventory): Map<string, Map<string, string[]
 
 /** The reason's resource has a resource of the reason's type whose name appears in the ARN. */
 function namesTheArn(reason: Reason, arn: string, names: Map<string, Map<string, string[]>>): boolean {
-  const type = reason.detail.split(' ')[0];
-  const own = names.get(reason.resource)?.get(type) ?? [];
+  if (reason.resourceType === undefined) return false;
+  const own = names.get(reason.resource)?.get(reason.resourceType) ?? [];
   return own.some((name) => name.replace(/\*/g, '').length > 0 && arn.includes(name));
 }
 

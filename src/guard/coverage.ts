@@ -1,5 +1,4 @@
-import type { ConditionBlock } from '../model';
-import type { ScopedRequirement } from '../policy/scope';
+import type { ConditionBlock, Grant } from '../model';
 import { globsIntersect } from '../policy/arn-overlap';
 import { patternContains } from './glob-containment';
 
@@ -14,18 +13,14 @@ interface FileStatement {
 }
 
 /**
- * The requirements no statement of the documents allows. A statement allows a requirement when
- * it names the action (IAM wildcards and case allowed), a resource pattern that contains the
- * requirement's (every ARN the needed pattern stands for: a needed `*` is any name, which no
- * `?` covers), and a condition the requirement's own context satisfies. An Allow with
- * NotAction or NotResource allows nothing here; a Deny counts against a requirement whenever
- * it may apply to one of its ARNs (whatever its condition), so the answer errs only towards
- * "not covered".
+ * The grants no statement of the documents allows. A statement allows a grant when it names
+ * the action (IAM wildcards and case allowed), a resource pattern that contains the grant's
+ * (every ARN the needed pattern stands for: a needed `*` is any name, which no `?` covers),
+ * and a condition the grant's own context satisfies. An Allow with NotAction or NotResource
+ * allows nothing here; a Deny counts against a grant whenever it may apply to one of its ARNs
+ * (whatever its condition), so the answer errs only towards "not covered".
  */
-export function uncoveredRequirements(
-  requirements: readonly ScopedRequirement[],
-  documents: readonly unknown[],
-): ScopedRequirement[] {
+export function uncoveredGrants(grants: readonly Grant[], documents: readonly unknown[]): Grant[] {
   const statements = documents.flatMap(
     (document) => [(document as { Statement?: unknown })?.Statement ?? []].flat() as FileStatement[],
   );
@@ -33,7 +28,7 @@ export function uncoveredRequirements(
     (s) => s.Effect === 'Allow' && s.NotAction === undefined && s.NotResource === undefined,
   );
   const denies = statements.filter((s) => s.Effect === 'Deny');
-  return requirements.filter(
+  return grants.filter(
     (r) =>
       !allows.some((s) => allowsAll(s, r) && conditionHolds(s.Condition, r.condition)) ||
       denies.some((s) => mayDeny(s, r)),
@@ -46,44 +41,41 @@ const strings = (value: unknown): string[] =>
 const actionContains = (pattern: string, action: string): boolean =>
   patternContains(pattern.toLowerCase(), action.toLowerCase());
 
-/** The statement names the action and a pattern containing every ARN of the requirement's. */
-function allowsAll(statement: FileStatement, requirement: ScopedRequirement): boolean {
+/** The statement names the action and a pattern containing every ARN of the grant's. */
+function allowsAll(statement: FileStatement, grant: Grant): boolean {
   return (
-    strings(statement.Action).some((a) => actionContains(a, requirement.action)) &&
-    strings(statement.Resource).some((pattern) => patternContains(pattern, requirement.resource))
+    strings(statement.Action).some((a) => actionContains(a, grant.action)) &&
+    strings(statement.Resource).some((pattern) => patternContains(pattern, grant.resource))
   );
 }
 
 /**
- * The Deny may apply to one of the requirement's ARNs: its actions (or all but its NotAction)
- * include the action, and its resources meet the requirement's (or its NotResource leaves one out).
+ * The Deny may apply to one of the grant's ARNs: its actions (or all but its NotAction)
+ * include the action, and its resources meet the grant's (or its NotResource leaves one out).
  */
-function mayDeny(statement: FileStatement, requirement: ScopedRequirement): boolean {
+function mayDeny(statement: FileStatement, grant: Grant): boolean {
   const action =
     statement.NotAction !== undefined
-      ? !strings(statement.NotAction).some((a) => actionContains(a, requirement.action))
-      : strings(statement.Action).some((a) => actionContains(a, requirement.action));
+      ? !strings(statement.NotAction).some((a) => actionContains(a, grant.action))
+      : strings(statement.Action).some((a) => actionContains(a, grant.action));
   const resource =
     statement.NotResource !== undefined
-      ? !strings(statement.NotResource).some((pattern) => patternContains(pattern, requirement.resource))
-      : strings(statement.Resource).some((pattern) => globsIntersect(pattern, requirement.resource));
+      ? !strings(statement.NotResource).some((pattern) => patternContains(pattern, grant.resource))
+      : strings(statement.Resource).some((pattern) => globsIntersect(pattern, grant.resource));
   return action && resource;
 }
 
 /**
- * Every key the statement conditions on is satisfied by what the requirement's request carries:
+ * Every key the statement conditions on is satisfied by what the grant's request carries:
  * for StringEquals, the request's value is one of the statement's; for ForAnyValue:StringEquals,
- * one request value is; any other operator must appear in the requirement exactly.
+ * one request value is; any other operator must appear in the grant exactly.
  */
-function conditionHolds(
-  statement: FileStatement['Condition'],
-  requirement: ConditionBlock | undefined,
-): boolean {
+function conditionHolds(statement: FileStatement['Condition'], needed: ConditionBlock | undefined): boolean {
   if (!statement) return true;
   return Object.entries(statement).every(([operator, keys]) =>
     Object.entries(keys).every(([key, values]) => {
       const allowed = [values].flat();
-      const carried = [requirement?.[operator]?.[key] ?? []].flat();
+      const carried = [needed?.[operator]?.[key] ?? []].flat();
       if (operator === 'StringEquals') return carried.length > 0 && carried.every((v) => allowed.includes(v));
       if (operator === 'ForAnyValue:StringEquals') return carried.some((v) => allowed.includes(v));
       return carried.length === allowed.length && carried.every((v) => allowed.includes(v));

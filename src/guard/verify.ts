@@ -10,13 +10,13 @@ import { clientsFor } from '../attach/aws-clients';
 import { isAccessDenied } from '../attach/iam-api';
 import { LeastPrivilegeError } from '../errors';
 import type { CommandEnv } from '../invocation';
-import type { ScopedRequirement } from '../policy/scope';
+import type { Grant } from '../model';
 import { group, type CheckOutcome } from './check-project';
 
-/** Context keys a requirement's condition asks for, as SimulatePrincipalPolicy context entries. */
-function contextEntries(requirement: ScopedRequirement): ContextEntry[] {
+/** Context keys a grant's condition asks for, as SimulatePrincipalPolicy context entries. */
+function contextEntries(grant: Grant): ContextEntry[] {
   const entries: ContextEntry[] = [];
-  for (const keys of Object.values(requirement.condition ?? {})) {
+  for (const keys of Object.values(grant.condition ?? {})) {
     for (const [key, values] of Object.entries(keys)) {
       const list = [values].flat();
       entries.push({
@@ -82,16 +82,16 @@ const ACTIONS_PER_CALL = 50;
 
 /**
  * Asks IAM whether the caller's effective permissions (all its policies, boundaries included)
- * allow each requirement, with iam:SimulatePrincipalPolicy on the caller's own ARN: the user,
+ * allow each grant, with iam:SimulatePrincipalPolicy on the caller's own ARN: the user,
  * or the role behind a session (when IAM does not find the role by its path-less ARN, its real
- * ARN comes from iam:GetRole). Returns the requirements IAM does not allow. Requirements on
- * patterns are simulated on the pattern. Refused simulation says exactly what to grant.
+ * ARN comes from iam:GetRole). Returns the grants IAM does not allow. Grants on patterns are
+ * simulated on the pattern. Refused simulation says exactly what to grant.
  */
 export async function deniedByIam(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   iam: IAMClient,
   sts: STSClient,
-): Promise<ScopedRequirement[]> {
+): Promise<Grant[]> {
   const caller = (await sts.send(new GetCallerIdentityCommand({}))).Arn ?? '';
   const role = sessionRole(caller);
   let principal = principalArn(caller);
@@ -112,14 +112,14 @@ export async function deniedByIam(
       }
     }
   };
-  const groups = new Map<string, ScopedRequirement[]>();
-  for (const r of requirements) {
+  const groups = new Map<string, Grant[]>();
+  for (const r of grants) {
     const key = `${r.resource}\n${JSON.stringify(r.condition ?? {})}`;
     const same = groups.get(key);
     if (same) same.push(r);
     else groups.set(key, [r]);
   }
-  const denied: ScopedRequirement[] = [];
+  const denied: Grant[] = [];
   for (const group of groups.values()) {
     const actions = [...new Set(group.map((r) => r.action))];
     for (let i = 0; i < actions.length; i += ACTIONS_PER_CALL) {
@@ -145,7 +145,7 @@ export async function deniedByIam(
 
 /**
  * The outcome with what IAM itself denies the caller (check --verify, the guard's verify
- * setting): the denied requirements replace the list of missing ones when there are any.
+ * setting): the denied grants replace the list of missing ones when there are any.
  */
 export async function withIamVerdict(
   outcome: CheckOutcome,
@@ -153,7 +153,7 @@ export async function withIamVerdict(
   profile?: string,
 ): Promise<CheckOutcome> {
   const { iam, sts } = await clientsFor(env, profile, outcome.result.context.region);
-  const denied = await deniedByIam(outcome.result.requirements, iam, sts);
+  const denied = await deniedByIam(outcome.result.grants, iam, sts);
   return denied.length === 0
     ? outcome
     : { ...outcome, status: 'missing', missing: group(denied, outcome.result.inventory) };

@@ -13,7 +13,8 @@ import { deploymentNames } from '../discovery/deployment-names';
 import { covers } from '../policy/arn-patterns';
 import { placeOf, type HandWrittenScope, type PlaceCheck } from '../policy/envelope';
 import type { IamReference } from '../policy/iam-reference';
-import { arnsForAction, buildNameRegistry } from '../policy/scope';
+import { arnsForAction } from '../policy/arns-for-action';
+import { buildNameRegistry } from '../policy/name-registry';
 import { DATA_DIR, type Catalog } from '../requirements/catalog';
 import { fixableByIdentityPolicy, unfixableAdvice, type Denial } from './parse-denial';
 

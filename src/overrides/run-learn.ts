@@ -12,7 +12,7 @@ import { buildInventory } from '../inventory/build-inventory';
 import { deploymentNames } from '../discovery/deployment-names';
 import { handWrittenScope, projectEnvelope } from '../policy/envelope';
 import { loadIamReference } from '../policy/iam-reference';
-import { buildNameRegistry } from '../policy/scope';
+import { buildNameRegistry } from '../policy/name-registry';
 import { loadCatalog, nameArnTypes } from '../requirements/catalog';
 import { describeSource } from './apply-overrides';
 import { learnActions, proposeGrant, type LearnContext, type ProposedGrant } from './learn-grant';

@@ -1,6 +1,6 @@
+import type { Grant } from '../model';
+import { withStringEquals } from './conditions';
 import type { IamReference } from './iam-reference';
-import type { ScopedRequirement } from './scope';
-import { withStringEquals } from './statements';
 
 /** The condition key IAM sets to the boundary a role has, or will have after the request. */
 const BOUNDARY_KEY = 'iam:PermissionsBoundary';
@@ -8,9 +8,9 @@ const BOUNDARY_KEY = 'iam:PermissionsBoundary';
 const REMOVES_BOUNDARY = 'iam:DeleteRolePermissionsBoundary';
 
 export interface BoundaryResult {
-  readonly requirements: ScopedRequirement[];
-  /** Requirements dropped because they would take the boundary away. */
-  readonly dropped: ScopedRequirement[];
+  readonly grants: Grant[];
+  /** Grants dropped because they would take the boundary away. */
+  readonly dropped: Grant[];
 }
 
 /**
@@ -20,33 +20,30 @@ export interface BoundaryResult {
  * removing a boundary is not allowed at all: whatever the deployer creates stays inside it.
  */
 export function requirePermissionsBoundary(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   boundaryArn: string | undefined,
   iam: IamReference,
 ): BoundaryResult {
-  if (!boundaryArn) return { requirements: [...requirements], dropped: [] };
-  const kept: ScopedRequirement[] = [];
-  const dropped: ScopedRequirement[] = [];
-  for (const requirement of requirements) {
-    if (requirement.action === REMOVES_BOUNDARY) {
-      dropped.push(requirement);
-    } else if (changesRole(requirement, iam)) {
-      kept.push({
-        ...requirement,
-        condition: withStringEquals(requirement.condition, BOUNDARY_KEY, boundaryArn),
-      });
+  if (!boundaryArn) return { grants: [...grants], dropped: [] };
+  const kept: Grant[] = [];
+  const dropped: Grant[] = [];
+  for (const grant of grants) {
+    if (grant.action === REMOVES_BOUNDARY) {
+      dropped.push(grant);
+    } else if (changesRole(grant, iam)) {
+      kept.push({ ...grant, condition: withStringEquals(grant.condition, BOUNDARY_KEY, boundaryArn) });
     } else {
-      kept.push(requirement);
+      kept.push(grant);
     }
   }
-  return { requirements: kept, dropped };
+  return { grants: kept, dropped };
 }
 
 /** A write on a role that IAM can condition on the boundary (reads stay unconditioned: old roles may have none). */
-function changesRole(requirement: ScopedRequirement, iam: IamReference): boolean {
-  const info = iam.action(requirement.action);
+function changesRole(grant: Grant, iam: IamReference): boolean {
+  const info = iam.action(grant.action);
   return (
-    onRoles(requirement.resource) &&
+    onRoles(grant.resource) &&
     info !== undefined &&
     info.accessLevel !== 'Read' &&
     info.accessLevel !== 'List' &&

@@ -8,10 +8,10 @@
  * own names: a name must be one of them, or a pattern they cover (placeOf). Pure functions.
  */
 import type { DeploymentNames } from '../discovery/deployment-names';
+import type { Grant, Requirement } from '../model';
 import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
 import { literalPrefix } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
-import type { ScopedRequirement } from './scope';
 
 export interface Envelope {
   readonly partition: string;
@@ -205,22 +205,30 @@ export function placeOf(
 
 /** The widenings of a set of grants, one per (pattern, cause), with the resources that need each. */
 export function widenings(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   iam: IamReference,
   envelope: Envelope,
   causes: ReadonlyMap<string, string>,
 ): Widening[] {
-  const found = new Map<string, { pattern: string; cause: string; resources: Set<string> }>();
+  const found = new Map<
+    string,
+    { pattern: string; cause: string; resources: Set<string>; seen: Set<readonly Requirement[]> }
+  >();
   const judged = new Map<string, string | undefined>();
-  for (const { action, resource, reason } of requirements) {
+  for (const { action, resource, origins } of grants) {
     const key = `${action} ${resource}`;
     if (!judged.has(key)) judged.set(key, widening(action, resource, iam, envelope, causes));
     const cause = judged.get(key);
     if (cause === undefined) continue;
     const id = `${resource} ${cause}`;
-    const entry = found.get(id) ?? { pattern: resource, cause, resources: new Set<string>() };
-    entry.resources.add(reason.resource);
+    const entry = found.get(id) ?? { pattern: resource, cause, resources: new Set(), seen: new Set() };
     found.set(id, entry);
+    // Grants share their origin groups: each group is read once per widening.
+    for (const group of origins) {
+      if (entry.seen.has(group)) continue;
+      entry.seen.add(group);
+      for (const requirement of group) entry.resources.add(requirement.reason.resource);
+    }
   }
   return [...found.values()]
     .map(({ pattern, cause, resources }) => ({ pattern, cause, resources: [...resources].sort() }))

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Phase } from '../model';
+import type { HandlerOperation, Phase } from '../model';
 import type { EscalationRules } from '../policy/escalation';
 
 /**
@@ -28,7 +28,7 @@ export interface CliCall {
   readonly where: string;
 }
 
-export type HandlerOperation = 'create' | 'read' | 'update' | 'delete';
+export type { HandlerOperation };
 export type HandlerLists = Partial<Record<HandlerOperation, readonly string[]>>;
 export type HandlerPermissions = Readonly<Record<string, HandlerLists>>;
 

@@ -70,6 +70,7 @@ export function handlerRequirements(
     if (!conditions.has(action)) conditions.set(action, conditionFor(action, catalog, passedToServices));
     return conditions.get(action);
   };
+  const plans = new Map<string, PhasePlan>();
   for (const resource of inventory.resources) {
     const label = resourceLabel(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
@@ -95,52 +96,41 @@ export function handlerRequirements(
       // IAM action names are case-insensitive (the registry writes cloudfront:updateDistribution).
       const trim = byLowerCase(dropped);
       const kept = byLowerCase(decisions.kept);
-      const listedNames = new Set(
-        Object.values(lists).flatMap((list) => list.map((l) => l.action.toLowerCase())),
-      );
       dropped.forEach((reason, action) => {
-        if (listedNames.has(action.toLowerCase()))
+        if (lists.listedNames.has(action.toLowerCase()))
           trimmed.push({ action, resourceType: type, resource: label, reason });
       });
       const retained = ofType.every((c) => c.retainedOnDelete);
       const stateful = statefulRule(handlerType, catalog);
+      const trimKey = [...trim.keys()].sort().join(',');
       for (const phase of phases) {
         const operations = resource.removed
           ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
           : HANDLER_OPERATIONS[phase];
         const keepsData = stateful.stateful && STATELESS_DELETES_ONLY.includes(phase);
-        // One requirement per action and source, naming every operation that lists it.
-        const byAction = new Map<string, { listed: ListedAction; operations: HandlerOperation[] }>();
-        for (const operation of operations) {
-          if (operation === 'delete' && retained) continue;
-          if (operation === 'delete' && keepsData) continue;
-          for (const listed of lists[operation] ?? []) {
-            if (trim.has(listed.action.toLowerCase())) continue;
-            const key = `${listed.action} ${listed.source}`;
-            const seen = byAction.get(key);
-            if (seen) {
-              if (!seen.operations.includes(operation)) seen.operations.push(operation);
-            } else byAction.set(key, { listed, operations: [operation] });
-          }
+        // Resources of a type with the same trims need the same actions: planned once.
+        const planKey = `${type}|${phase}|${resource.removed === true}|${retained}|${trimKey}`;
+        let plan = plans.get(planKey);
+        if (!plan) {
+          plan = planPhase(type, lists, operations, retained || keepsData, trim);
+          plans.set(planKey, plan);
         }
         const emitted = new Set<string>();
-        for (const { listed, operations: ops } of byAction.values()) {
-          const { action, note, source: from } = listed;
+        for (const { listed, operations: ops, summary, detail } of plan) {
+          const { action, lower } = listed;
           emitted.add(action);
-          const askedBy = kept.get(action.toLowerCase());
+          const askedBy = kept.get(lower);
           const reason = {
             via: 'cloudformation' as const,
             resource: label,
-            cfnType: type,
-            detail:
-              `${type} ${ops.join('/')} handler` +
-              (note ? ` (lists ${listed.listed}: ${note})` : '') +
-              (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : '') +
-              (askedBy ? ` (for ${askedBy}: data/handler-trimming.json)` : ''),
-            source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+            resourceType: type,
+            operations: ops,
+            summary,
+            detail: askedBy ? `${detail} (for ${askedBy}: data/handler-trimming.json)` : detail,
+            source: listed.reasonSource,
           };
           const condition = conditionOf(action);
-          if (SERVICE_LINKED_ROLE_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase())) {
+          if (listed.serviceLinkedRole) {
             requirements.push(
               ...serviceLinkedRoleRequirements(action, phase, condition, reason, roleTargets, names),
             );
@@ -218,12 +208,60 @@ function statefulRule(type: string, catalog: Catalog): { stateful: boolean; reas
 
 interface ListedAction {
   readonly action: string;
+  /** The action in lower case (IAM action names are case-insensitive). */
+  readonly lower: string;
   readonly listed: string;
   readonly note?: string;
   readonly source: string;
+  /** The source a reason names. */
+  readonly reasonSource: string;
+  /** What a reason's detail says after its summary: a correction's note, a curated addition. */
+  readonly detailEnd: string;
+  /** iam:CreateServiceLinkedRole or iam:DeleteServiceLinkedRole: granted on the roles themselves. */
+  readonly serviceLinkedRole: boolean;
 }
 
-type PreparedLists = Partial<Record<HandlerOperation, readonly ListedAction[]>>;
+type PreparedLists = Partial<Record<HandlerOperation, readonly ListedAction[]>> & {
+  /** Every action the lists name, in lower case. */
+  readonly listedNames: ReadonlySet<string>;
+};
+
+/**
+ * What one phase needs of a type's lists: one entry per action and source, naming every
+ * operation that lists it, with the reason's texts (shared by every resource of the type).
+ */
+type PhasePlan = ReadonlyArray<{
+  readonly listed: ListedAction;
+  readonly operations: readonly HandlerOperation[];
+  /** `AWS::Lambda::Function create/update handler`. */
+  readonly summary: string;
+  readonly detail: string;
+}>;
+
+function planPhase(
+  type: string,
+  lists: PreparedLists,
+  operations: readonly HandlerOperation[],
+  noDelete: boolean,
+  trim: ReadonlyMap<string, string>,
+): PhasePlan {
+  const byAction = new Map<string, { listed: ListedAction; operations: HandlerOperation[] }>();
+  for (const operation of operations) {
+    if (operation === 'delete' && noDelete) continue;
+    for (const listed of lists[operation] ?? []) {
+      if (trim.has(listed.lower)) continue;
+      const key = `${listed.action} ${listed.source}`;
+      const seen = byAction.get(key);
+      if (seen) {
+        if (!seen.operations.includes(operation)) seen.operations.push(operation);
+      } else byAction.set(key, { listed, operations: [operation] });
+    }
+  }
+  return [...byAction.values()].map(({ listed, operations: ops }) => {
+    const summary = `${type} ${ops.join('/')} handler`;
+    return { listed, operations: ops, summary, detail: summary + listed.detailEnd };
+  });
+}
 
 /**
  * A type's handler lists as IAM actions: the registry's names and the curated additions, each
@@ -242,15 +280,32 @@ function prepare(handlerType: string, catalog: Catalog): PreparedLists | undefin
       for (const name of addition.actions)
         if (!(names[operation] ??= []).some((l) => l.name === name))
           names[operation].push({ name, source: ADDITIONS_FILE });
-  const lists: PreparedLists = {};
+  const lists: Partial<Record<HandlerOperation, readonly ListedAction[]>> = {};
+  const listedNames = new Set<string>();
   for (const [operation, listed] of Object.entries(names) as Array<[HandlerOperation, Named]>)
     lists[operation] = listed.flatMap(({ name, source: from }) => {
       const correction = catalog.correction(name);
-      return correction
-        ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source: from }))
-        : [{ action: name, listed: name, source: from }];
+      const actions = correction ? correction.actions : [name];
+      return actions.map((action) => {
+        listedNames.add(action.toLowerCase());
+        const note = correction?.note;
+        return {
+          action,
+          lower: action.toLowerCase(),
+          listed: name,
+          ...(note ? { note } : {}),
+          source: from,
+          reasonSource: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+          detailEnd:
+            (note ? ` (lists ${name}: ${note})` : '') +
+            (from === ADDITIONS_FILE ? ` (not in the registry's list: ${name})` : ''),
+          serviceLinkedRole: SERVICE_LINKED_ROLE_ACTIONS.some(
+            (a) => a.toLowerCase() === action.toLowerCase(),
+          ),
+        };
+      });
     });
-  return lists;
+  return { ...lists, listedNames };
 }
 
 function conditionFor(

@@ -40,11 +40,11 @@ function concreteArns(pattern: string, action: string, result: GenerateResult): 
       : [arn];
 }
 
-/** Every requirement the engine derived, instantiated on a concrete ARN, with its condition's context. */
+/** Every grant the engine derived, instantiated on a concrete ARN, with its condition's context. */
 function requirementRequests(result: GenerateResult): SimulatedRequest[] {
   const seen = new Set<string>();
   const requests: SimulatedRequest[] = [];
-  for (const r of result.requirements) {
+  for (const r of result.grants) {
     const [resource, ...alternatives] = concreteArns(r.resource, r.action, result);
     const condition = JSON.stringify(r.condition ?? {});
     const key = `${r.action} ${resource} ${condition}`;
@@ -61,7 +61,10 @@ function requirementRequests(result: GenerateResult): SimulatedRequest[] {
       resource,
       alternatives,
       context,
-      why: `${r.reason.resource}: ${r.reason.detail}`,
+      why: r.origins
+        .slice(0, 3)
+        .map(([{ reason }]) => `${reason.resource}: ${reason.detail}`)
+        .join('; '),
     });
   }
   return requests;

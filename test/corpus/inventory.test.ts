@@ -8,6 +8,7 @@ import { generatePolicies } from '../../src/engine';
 import { buildInventory } from '../../src/inventory/build-inventory';
 import { loadCatalog } from '../../src/requirements/catalog';
 import { CORPUS_DIR } from '../support/paths';
+import { needs } from '../support/grants';
 
 /** Discovery and inventory on the corpus shapes the issue names, one real project each. */
 const corpus = (name: string): string => path.join(CORPUS_DIR ?? '', name);
@@ -69,7 +70,7 @@ describe('discovery and inventory on real project shapes', function () {
     assert.equal(auth?.imported, true);
     assert.deepEqual(auth?.cfnResources, []);
     const result = await generatePolicies({ projectDir: corpus('priyasvaliya__Query-Engine') });
-    assert.ok(result.requirements.some((r) => r.action === 'cognito-idp:DescribeUserPool'));
+    assert.ok(needs(result).some((r) => r.action === 'cognito-idp:DescribeUserPool'));
   });
 
   it('reads user-invented categories through their templates (queue/SQS in YAML)', () => {

@@ -9,6 +9,7 @@ import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { prePush } from '../support/pre-push';
 import { runBin } from '../support/run-bin';
 import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
+import { needs } from '../support/grants';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const LPFULL = path.join(REPO_ROOT, 'examples', 'lpfull');
@@ -16,7 +17,11 @@ const ACCOUNT = '123456789012';
 
 /** Requirements for one resource (label as the engine writes it). */
 const actionsFor = (result: GenerateResult, resource: string): Set<string> =>
-  new Set(result.requirements.filter((r) => r.reason.resource === resource).map((r) => r.action));
+  new Set(
+    needs(result)
+      .filter((r) => r.reason.resource === resource)
+      .map((r) => r.action),
+  );
 
 /** A copy of a real example as the last push left it: amplify/#current-cloud-backend holds the backend. */
 function pushedCopy(source: string): string {
@@ -63,7 +68,9 @@ describe('registry: every CloudFormation resource type has handler permissions',
     ])
       assert.ok(granted.has(action), `custom/crafted needs ${action}`);
     const sources = new Set(
-      result.requirements.filter((r) => r.reason.resource === 'custom/crafted').map((r) => r.reason.source),
+      needs(result)
+        .filter((r) => r.reason.resource === 'custom/crafted')
+        .map((r) => r.reason.source),
     );
     assert.ok(sources.has('data/cfn-handler-permissions/aws-cloudfront.json'), [...sources].join(' '));
     const denied = await deniedRequests(result.policies, [

@@ -5,6 +5,7 @@ import { renderDocument } from '../../src/policy/render';
 import { writeCraftedProject } from '../support/crafted-project';
 import { REPO_ROOT } from '../support/paths';
 import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
+import { needs } from '../support/grants';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const BOUNDARY = 'arn:aws:iam::123456789012:policy/AmplifyBoundary';
@@ -74,7 +75,7 @@ describe('phases: optional phases stay out unless asked for', function () {
     assert.ok(granted(init).has('cloudformation:CreateStack') && granted(init).has('amplify:CreateApp'));
     const deleted = await generatePolicies({ projectDir: LPDEMO, phases: ['delete'] });
     // The storage bucket is DeletionPolicy Retain: the CLI empties and deletes it, CloudFormation does not.
-    const s3Delete = deleted.requirements.filter((r) => r.action === 's3:DeleteBucket');
+    const s3Delete = needs(deleted).filter((r) => r.action === 's3:DeleteBucket');
     assert.ok(s3Delete.length > 0 && s3Delete.every((r) => r.reason.via === 'cli'));
   });
 });

