@@ -42,7 +42,7 @@ import {
   type OverridesReport,
 } from './overrides/apply-overrides';
 import { readOverrides } from './overrides/overrides-file';
-import { loadCatalog, nameArnTypesOf } from './requirements/catalog';
+import { arnSuffixes, loadCatalog, nameArnTypesOf } from './requirements/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
@@ -122,6 +122,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
+    arnSuffixes(catalog.resourceNames),
   );
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
   const names = deploymentNames(context);

@@ -13,7 +13,7 @@ import { deploymentNames } from '../discovery/deployment-names';
 import { handWrittenScope, projectEnvelope } from '../policy/envelope';
 import { loadIamReference } from '../policy/iam-reference';
 import { buildNameRegistry } from '../policy/name-registry';
-import { loadCatalog, nameArnTypes } from '../requirements/catalog';
+import { arnSuffixes, loadCatalog, nameArnTypes } from '../requirements/catalog';
 import { describeSource } from './apply-overrides';
 import { learnActions, proposeGrant, type LearnContext, type ProposedGrant } from './learn-grant';
 import {
@@ -57,7 +57,11 @@ export async function runLearn(options: LearnOptions, env: CommandEnv): Promise<
       `The message holds ${denials.length} denials; --resource can name the resource of one only.`,
       'Learn them one at a time: paste one denial with its --resource.',
     );
-  const iam = await loadIamReference(learnActions(denials, catalog), nameArnTypes(catalog.resourceNames));
+  const iam = await loadIamReference(
+    learnActions(denials, catalog),
+    nameArnTypes(catalog.resourceNames),
+    arnSuffixes(catalog.resourceNames),
+  );
   const learn: LearnContext = {
     context,
     inventory,

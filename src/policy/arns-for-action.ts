@@ -41,7 +41,8 @@ export function arnsForAction(
       const anonymous = !known || known.every((name) => name === '*');
       // No resource of this kind in the project: nothing of it to grant, rather than all of the account's.
       if (anonymous && bareForbidden(type)) continue;
-      (anonymous ? unnamed : named).push(...buildArns(format, pseudo, known));
+      const arns = buildArns(format, pseudo, known);
+      (anonymous ? unnamed : named).push(...(type.suffix ? withSuffix(arns, type.suffix) : arns));
     }
   };
   if (handled && handledType) {
@@ -99,3 +100,7 @@ function chooseTypes(
   );
   return named.length > 0 ? named : types;
 }
+
+/** The ARNs IAM authorizes the action on: each with the type's suffix, but patterns ending in `*` (they cover it). */
+export const withSuffix = (arns: readonly string[], suffix: string): string[] =>
+  arns.map((arn) => (arn.endsWith('*') ? arn : `${arn}${suffix}`));

@@ -101,7 +101,9 @@ function nameCause(
   causes: ReadonlyMap<string, string>,
 ): string | undefined {
   const formats = types
-    .flatMap((type) => type.formats)
+    .flatMap((type) =>
+      type.suffix ? [...type.formats.map((f) => `${f}${type.suffix}`), ...type.formats] : type.formats,
+    )
     .filter((format) => nameInArn(format, resource) !== undefined)
     .sort((a, b) => literalLength(b) - literalLength(a));
   if (formats.length === 0) {

@@ -118,6 +118,15 @@ export interface NameRule {
   readonly idAttributes?: readonly string[];
   /** For `stack-and-logical-id-cut`: how many characters of the stack name and logical id the name keeps. */
   readonly cut?: { readonly stack: number; readonly logicalId: number };
+  /** What IAM authorizes the type's actions on after the ARN of its reference format (a log group's `:*`). */
+  readonly arnSuffix?: ArnSuffix;
+}
+
+/** Text after the name in the ARN the service authorizes on, for all actions but the excepted ones. */
+export interface ArnSuffix {
+  readonly suffix: string;
+  readonly exceptActions: readonly string[];
+  readonly source: string;
 }
 
 /** A resource a service creates on its own while a handler runs (data/cfn-resource-names.json `serviceCreated`). */
@@ -292,6 +301,12 @@ export const nameArnTypes = (names: ResourceNames): string[] => [
     ),
   ]),
 ];
+
+/** The ARN suffixes of the name rules, by IAM resource type (what loadIamReference corrects formats with). */
+export const arnSuffixes = (names: ResourceNames): Array<ArnSuffix & { readonly arnType: string }> =>
+  Object.values(names.types).flatMap((rule) =>
+    rule.arnSuffix ? [{ ...rule.arnSuffix, arnType: rule.arnType }] : [],
+  );
 
 /** The ARN types whose names the given resource types carry (their own, and what their service creates). */
 export function nameArnTypesOf(names: ResourceNames, types: Iterable<string>): string[] {
