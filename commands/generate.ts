@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadAttach } from '../src/aws-modules';
+import { loadAttach } from '../src/attach/lazy';
 import { generatePolicies } from '../src/engine';
 import type { GenerateResult } from '../src/engine';
 import {

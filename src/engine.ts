@@ -42,7 +42,7 @@ import {
   type OverridesReport,
 } from './overrides/apply-overrides';
 import { readOverrides } from './overrides/overrides-file';
-import { arnSuffixes, loadCatalog, nameArnTypesOf } from './requirements/catalog';
+import { arnSuffixes, loadCatalog, nameArnTypesOf } from './catalog/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
@@ -56,6 +56,11 @@ export interface GenerateOptions {
   readonly envName?: string;
   /** @default the env's boundary (team-provider-info.json PermissionsBoundaryPolicyArn), if any */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * The pre-push guard verifies with IAM, so the policy lets the caller simulate itself.
+   * @default the guard's setting (amplify/least-privilege/config.json `verify`)
+   */
+  readonly guardVerify?: boolean;
 }
 
 export interface GenerateResult {
@@ -106,6 +111,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
+    guardVerify: options.guardVerify,
     newEnvAllowed: phases.includes('init') || phases.includes('delete'),
   });
   checkEnvName(context.envName, false);

@@ -30,6 +30,8 @@ export interface ProjectContext {
   readonly permissionsBoundaryArn?: string;
   /** `javascript`, `ios`, `android`, `flutter` (project-config.json). */
   readonly frontend?: string;
+  /** The pre-push guard asks IAM to simulate the caller (GenerateOptions, else the guard's config.json). */
+  readonly guardVerify?: boolean;
   /** Every env named in team-provider-info.json. */
   readonly envNames: readonly string[];
   /** Stack outputs of each deployed resource (`category/name` → output → value), checked-out env only. */

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ProjectContext } from '../model';
 import { projectError, usageError } from '../errors';
 import { asRecord, asString, readJsonIfExists } from './read-files';
+import { readGuardConfig } from './guard-config';
 
 /** The provider block the CLI keeps per env (team-provider-info.json) and for the current env (amplify-meta.json). */
 interface ProviderInfo {
@@ -28,6 +29,8 @@ export interface ContextOptions {
    * (phase delete). Otherwise an unknown env is an error (a typo).
    */
   readonly newEnvAllowed?: boolean;
+  /** The guard verifies with IAM (its policy needs to simulate the caller); default: amplify/least-privilege/config.json. */
+  readonly guardVerify?: boolean;
 }
 
 /**
@@ -81,6 +84,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     unauthRoleName: pick('UnauthRoleName'),
     permissionsBoundaryArn: options.permissionsBoundaryArn ?? pick('PermissionsBoundaryPolicyArn'),
     frontend: asString(projectConfig.frontend),
+    guardVerify: options.guardVerify ?? readGuardConfig(rootDir).config.verify,
     envNames,
     deployedOutputs: envName === undefined || envName === localEnvName ? outputsOf(meta) : {},
     warnings,

@@ -2,7 +2,7 @@ import type { GenerateResult } from '../engine';
 import { LeastPrivilegeError } from '../errors';
 import type { UnknownType } from '../model';
 import { removalWarning } from '../requirements/removals';
-import type { GuardMode } from './guard-files';
+import type { GuardMode } from '../discovery/guard-config';
 import type { GuardIo } from './pre-push';
 
 /** What to do when the project deploys resource types the policy knows nothing about. */

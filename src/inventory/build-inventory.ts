@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { CfnResource, Inventory, InventoryResource, ProjectContext } from '../model';
 import { deploymentNames, type DeploymentNames } from '../discovery/deployment-names';
 import { asRecord, pathExists, readJsonIfExists } from '../discovery/read-files';
-import type { Catalog, KnownTemplate } from '../requirements/catalog';
+import type { Catalog, KnownTemplate } from '../catalog/catalog';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
 import { DEPLOYED_FOLDER, deployedChanges, type DeployedEntry } from './deployed-changes';
 import {
@@ -24,7 +24,7 @@ import {
   stackSuffix,
 } from './known-names';
 import { attributeResolver, scopeNestedTemplates } from './nested-stacks';
-import { matches, type PredicateSubject } from './predicate';
+import { matches, type PredicateSubject } from '../catalog/predicate';
 import { readCategoryLevelTemplates, readResourceTemplates, type TemplateFile } from './template-files';
 
 export const ROOT_CATEGORY = 'awscloudformation';

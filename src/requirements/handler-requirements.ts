@@ -8,7 +8,7 @@ import {
   serviceFileName,
   type Catalog,
   type HandlerOperation,
-} from './catalog';
+} from '../catalog/catalog';
 import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
 import { ruleDecisions, serviceLinkedRoleTargets, type RoleTargets, type TrimmedAction } from './trimming';
 

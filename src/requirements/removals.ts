@@ -1,5 +1,5 @@
 import type { DeployedChange, Phase } from '../model';
-import type { StatefulTypes } from './catalog';
+import type { StatefulTypes } from '../catalog/catalog';
 
 /** A resource holding data that the next push removes or replaces. */
 export interface StatefulRemoval {

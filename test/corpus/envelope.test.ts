@@ -6,7 +6,7 @@ import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { LeastPrivilegeError } from '../../src/errors';
 import { deploymentNames } from '../../src/discovery/deployment-names';
 import { OUTSIDE_CAUSE, projectEnvelope, widening } from '../../src/policy/envelope';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { CORPUS_DIR, copyToTemp, corpusProjects, exampleProjects } from '../support/paths';
 import { needs } from '../support/grants';
 

@@ -6,7 +6,7 @@ import { deploymentNames } from '../../src/discovery/deployment-names';
 import { readProjectContext } from '../../src/discovery/project-context';
 import { generatePolicies } from '../../src/engine';
 import { buildInventory } from '../../src/inventory/build-inventory';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { CORPUS_DIR } from '../support/paths';
 import { needs } from '../support/grants';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { writeCraftedProject } from '../support/crafted-project';
 import { CORPUS_DIR, corpusProjects, REPO_ROOT } from '../support/paths';
 import { needs } from '../support/grants';

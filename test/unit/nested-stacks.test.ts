@@ -14,7 +14,7 @@ import {
 } from '../../src/inventory/nested-stacks';
 import type { CfnTemplate } from '../../src/inventory/parse-template';
 import { generatePolicies } from '../../src/engine';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { copyToTemp, exampleProjects } from '../support/paths';
 import { needs } from '../support/grants';
 

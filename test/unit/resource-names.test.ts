@@ -3,7 +3,7 @@ import { physicalNames, type TemplateScope } from '../../src/inventory/cfn-resou
 import { generatedNamePattern } from '../../src/inventory/build-inventory';
 import { buildArns, covers, nameInArn } from '../../src/policy/arn-patterns';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
-import { arnSuffixes, loadCatalog } from '../../src/requirements/catalog';
+import { arnSuffixes, loadCatalog } from '../../src/catalog/catalog';
 
 const catalog = loadCatalog();
 const names = catalog.resourceNames;

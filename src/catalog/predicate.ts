@@ -1,4 +1,4 @@
-import type { Predicate } from '../requirements/catalog';
+import type { Predicate } from './catalog';
 
 /** What a `when` predicate of the data files is evaluated against. */
 export interface PredicateSubject {

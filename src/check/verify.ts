@@ -6,12 +6,13 @@ import {
   type SimulatePrincipalPolicyCommandInput,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { clientsFor } from '../attach/aws-clients';
-import { isAccessDenied } from '../attach/iam-api';
+import { clientsFor } from '../aws/clients';
+import { isAccessDenied } from '../aws/access-denied';
 import { LeastPrivilegeError } from '../errors';
 import type { CommandEnv } from '../invocation';
 import type { Grant } from '../model';
-import { group, type CheckOutcome } from './check-project';
+import type { CheckOutcome } from './check-project';
+import { group } from './missing';
 
 /** Context keys a grant's condition asks for, as SimulatePrincipalPolicy context entries. */
 function contextEntries(grant: Grant): ContextEntry[] {

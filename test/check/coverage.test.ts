@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { uncoveredGrants } from '../../src/guard/coverage';
+import { uncoveredGrants } from '../../src/check/coverage';
 import type { ConditionBlock, Grant } from '../../src/model';
 
 const requirement = (action: string, resource: string, condition?: ConditionBlock): Grant => ({

@@ -9,7 +9,6 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { IAMClient, type IAMClientConfig } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni } from '@aws-sdk/credential-providers';
-import type { CommandEnv } from '../invocation';
 
 /** Where the credentials come from: the Amplify CLI's own (loadConfiguration), a named profile, or the default chain. */
 export interface AwsAccess {
@@ -23,6 +22,14 @@ export interface AwsClients {
   readonly sts: STSClient;
   /** learn --stack-events (tests hand in a mocked instance). */
   readonly cloudFormation?: CloudFormationClient;
+}
+
+/** What a command's environment offers for AWS (src/invocation.ts CommandEnv has these). */
+export interface AwsHost {
+  /** The host CLI's credentials and region for the project (inside the Amplify CLI only). */
+  readonly awsAccess?: () => Promise<{ credentials?: unknown; region?: string }>;
+  /** AWS clients to use instead of creating them (tests hand in mocked instances). */
+  readonly awsClients?: AwsClients;
 }
 
 /** Throttling and transient failures are retried by the SDK's standard retry strategy. */
@@ -45,7 +52,7 @@ export function createClients(access: AwsAccess): AwsClients {
  * is the credentials' own, else the project's.
  */
 export async function clientsFor(
-  env: CommandEnv,
+  env: AwsHost,
   profile: string | undefined,
   projectRegion: string | undefined,
 ): Promise<AwsClients> {

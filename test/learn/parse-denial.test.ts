@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixableByIdentityPolicy, parseDenials } from '../../src/overrides/parse-denial';
+import { fixableByIdentityPolicy, parseDenials } from '../../src/learn/parse-denial';
 import { REPO_ROOT } from '../support/paths';
 
 interface Sample {
@@ -12,10 +12,10 @@ interface Sample {
 }
 
 const SAMPLES: readonly Sample[] = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'test', 'overrides', 'denial-samples.json'), 'utf8'),
+  fs.readFileSync(path.join(REPO_ROOT, 'test', 'learn', 'denial-samples.json'), 'utf8'),
 ).samples;
 
-describe('learn: parseDenials on real messages (test/overrides/denial-samples.json)', () => {
+describe('learn: parseDenials on real messages (test/learn/denial-samples.json)', () => {
   it('holds samples of every form, each with its thread', () => {
     assert.ok(SAMPLES.length >= 10);
     for (const sample of SAMPLES)

@@ -10,7 +10,7 @@ import {
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { runCommand } from '../../commands/index';
+import { runCommand } from '../../commands';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');

@@ -13,8 +13,8 @@ import { deploymentNames } from '../discovery/deployment-names';
 import { handWrittenScope, projectEnvelope } from '../policy/envelope';
 import { loadIamReference } from '../policy/iam-reference';
 import { buildNameRegistry } from '../policy/name-registry';
-import { arnSuffixes, loadCatalog, nameArnTypes } from '../requirements/catalog';
-import { describeSource } from './apply-overrides';
+import { arnSuffixes, loadCatalog, nameArnTypes } from '../catalog/catalog';
+import { describeSource } from '../overrides/apply-overrides';
 import { learnActions, proposeGrant, type LearnContext, type ProposedGrant } from './learn-grant';
 import {
   OVERRIDES_FILE,
@@ -22,8 +22,9 @@ import {
   withGrant,
   writeOverrides,
   type OverrideGrant,
-} from './overrides-file';
+} from '../overrides/overrides-file';
 import { parseDenials, type Denial } from './parse-denial';
+import { quietSdk } from '../aws/quiet-sdk';
 
 export interface LearnOptions {
   readonly projectDir: string;
@@ -156,9 +157,9 @@ async function readDenials(
       'The env has no root stack yet (team-provider-info.json has no StackName), so there are no stack events to read.',
       'Pass the error text with --message instead.',
     );
+  quietSdk();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: the AWS SDK loads only for --stack-events
-  const { loadStackEvents } = require('../aws-modules') as typeof import('../aws-modules');
-  const stackEvents = loadStackEvents();
+  const stackEvents = require('./stack-events') as typeof import('./stack-events');
   const cfn = await stackEvents.cloudFormationFor(env, options.profile, region);
   const denials = stackEvents.denialsInEvents(await stackEvents.failedEvents(cfn, rootStack));
   if (denials.length === 0)

@@ -9,7 +9,7 @@ const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const OVERRIDES = 'amplify/least-privilege/overrides.json';
 const POLICY_DIR = 'amplify/least-privilege';
 const SAMPLES: ReadonlyArray<{ id: string; url: string; text: string }> = JSON.parse(
-  fs.readFileSync(path.join(REPO_ROOT, 'test', 'overrides', 'denial-samples.json'), 'utf8'),
+  fs.readFileSync(path.join(REPO_ROOT, 'test', 'learn', 'denial-samples.json'), 'utf8'),
 ).samples;
 const sample = (id: string): string => {
   const found = SAMPLES.find((s) => s.id === id);

@@ -2,7 +2,7 @@
  * Reads AWS access denials out of whatever the user pastes: the Amplify CLI's error text (an SDK
  * call's AccessDenied), CloudFormation's resource handler messages, the older
  * "API: s3:CreateBucket Access Denied" form, and the CLI's list of failed resources around them.
- * Pure: text in, plain records out. test/overrides/denial-samples.json holds real messages.
+ * Pure: text in, plain records out. test/learn/denial-samples.json holds real messages.
  */
 
 /**

@@ -15,7 +15,7 @@ import { placeOf, type HandWrittenScope, type PlaceCheck } from '../policy/envel
 import type { IamReference } from '../policy/iam-reference';
 import { arnsForAction } from '../policy/arns-for-action';
 import { buildNameRegistry } from '../policy/name-registry';
-import { DATA_DIR, type Catalog } from '../requirements/catalog';
+import { DATA_DIR, type Catalog } from '../catalog/catalog';
 import { fixableByIdentityPolicy, unfixableAdvice, type Denial } from './parse-denial';
 
 export interface LearnContext {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { uncoveredGrants } from '../../src/guard/coverage';
-import { containmentCounterexample, globContains, patternContains } from '../../src/guard/glob-containment';
+import { uncoveredGrants } from '../../src/check/coverage';
+import { containmentCounterexample, globContains, patternContains } from '../../src/check/glob-containment';
 import type { Grant } from '../../src/model';
 
 /** IAM glob matching of whole strings, written independently of the module under test. */

@@ -1,29 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { configFile, type GuardConfig } from '../discovery/guard-config';
+import { readJsonFile, readJsonOrUndefined } from '../discovery/json-file';
 import type { InputRead } from '../discovery/read-log';
 import { LeastPrivilegeError, projectError } from '../errors';
 import { isEnvName } from '../discovery/safe-names';
-import { commitFiles, type FileChange } from '../outputs/file-transaction';
+import { commitFiles, type FileChange } from './file-transaction';
 
 /**
- * The guard's files, all small JSON read on the pre-push path (node:fs and two tiny modules):
- * - amplify/least-privilege/config.json: the mode, committed with the project;
+ * The guard's files, all small JSON read on the pre-push path (node:fs and a few tiny modules):
+ * - amplify/least-privilege/config.json: the mode, committed with the project (read by
+ *   src/discovery/guard-config.ts, written here);
  * - amplify/least-privilege/state-<env>.json: which policy files were last generated or
  *   attached for the env and the hash of the inputs they were made from, committed;
  * - amplify/.config/local-least-privilege.json: input hashes already checked on this machine
  *   (Amplify's .gitignore keeps amplify/.config/local-* out of git).
  */
-export type GuardMode = 'off' | 'warn' | 'block' | 'update';
-export const GUARD_MODES: readonly GuardMode[] = ['off', 'warn', 'block', 'update'];
-
-export interface GuardConfig {
-  readonly mode: GuardMode;
-  /** Also ask IAM (SimulatePrincipalPolicy) what the identity may do, on the slow path. */
-  readonly verify: boolean;
-}
-
-export const DEFAULT_CONFIG: GuardConfig = { mode: 'warn', verify: false };
-
 export interface GuardState {
   readonly version: 1;
   readonly env: string;
@@ -45,8 +37,6 @@ export interface GuardState {
   readonly unknownTypes?: readonly string[];
 }
 
-export const configFile = (rootDir: string): string =>
-  path.join(rootDir, 'amplify', 'least-privilege', 'config.json');
 /** The env's state file; the env must be an Amplify env name (or `default`): it is part of the path. */
 export function stateFile(rootDir: string, env: string): string {
   if (!isEnvName(env)) {
@@ -68,58 +58,6 @@ export class GuardFileError extends LeastPrivilegeError {
   constructor(message: string, resolution: string) {
     super('project', message, resolution);
   }
-}
-
-type JsonRead = { readonly absent: true } | { readonly value: unknown } | { readonly error: string };
-
-/** A JSON file: its value, its absence, or why it is not JSON. */
-export function readJsonFile(file: string): JsonRead {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { absent: true };
-    return { error: `cannot be read (${code ?? (err as Error).message})` };
-  }
-  try {
-    return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
-  } catch (err) {
-    return { error: `is not valid JSON (${(err as Error).message})` };
-  }
-}
-
-/** The parsed file; undefined when it is absent or not JSON (for the machine-local cache only). */
-export function readJsonOrUndefined(file: string): unknown {
-  const read = readJsonFile(file);
-  return 'value' in read ? read.value : undefined;
-}
-
-const CONFIG = 'amplify/least-privilege/config.json';
-
-/**
- * The configuration; the default (warn) when the file is absent. A file that is not JSON, or
- * holds an unknown mode or a verify that is not true/false, is broken: `problem` says how, and
- * the guard stops the push rather than guess the mode (it may have said block).
- */
-export function readGuardConfig(rootDir: string): { config: GuardConfig; problem?: string } {
-  // Not in the engine's read log: the guard reads this file itself on every push, and with
-  // verify on it always runs the full check (the only setting the policy depends on).
-  const read = readJsonFile(configFile(rootDir));
-  if ('absent' in read) return { config: DEFAULT_CONFIG };
-  if ('error' in read) return { config: DEFAULT_CONFIG, problem: `${CONFIG} ${read.error}` };
-  const value = read.value as Partial<Record<keyof GuardConfig, unknown>> | null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { config: DEFAULT_CONFIG, problem: `${CONFIG} is not a JSON object` };
-  const mode = value.mode === undefined ? DEFAULT_CONFIG.mode : value.mode;
-  if (!GUARD_MODES.includes(mode as GuardMode))
-    return {
-      config: DEFAULT_CONFIG,
-      problem: `${CONFIG}: mode ${JSON.stringify(mode)} is not one of ${GUARD_MODES.join(', ')}`,
-    };
-  if (value.verify !== undefined && typeof value.verify !== 'boolean')
-    return { config: DEFAULT_CONFIG, problem: `${CONFIG}: verify must be true or false` };
-  return { config: { mode: mode as GuardMode, verify: value.verify === true } };
 }
 
 export function writeGuardConfig(rootDir: string, config: GuardConfig): void {

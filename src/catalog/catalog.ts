@@ -1,12 +1,34 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HandlerOperation, Phase } from '../model';
-import type { EscalationRules } from '../policy/escalation';
 
 /**
  * Loads the permission knowledge in data/ (each file carries its own provenance).
  * Files are read once, on first use.
  */
+
+/** One condition of an escalation rule (data/escalation-rules.json). */
+export type EscalationClause =
+  | { readonly kind: 'granted'; readonly actions: readonly string[]; readonly unlessConditionKey?: string }
+  | { readonly kind: 'passRoleTo'; readonly services: 'computeServices' }
+  | {
+      readonly kind: 'broad';
+      readonly actions: readonly string[];
+      readonly resourceType: string;
+      readonly minimumPrefix: number;
+    };
+
+/** data/escalation-rules.json: combinations of grants that let the holder escalate. */
+export interface EscalationRules {
+  readonly computeServices: readonly string[];
+  readonly rules: ReadonlyArray<{
+    readonly id: string;
+    readonly severity: 'high' | 'medium';
+    readonly clauses: readonly EscalationClause[];
+    readonly reason: string;
+    readonly mitigation: string;
+  }>;
+}
 
 /** `when` of a data entry: every given field must match (any of its values). */
 export interface Predicate {
