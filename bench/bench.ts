@@ -117,8 +117,8 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    const folded = result.warnings.find((w) => w.includes('folded'));
-    if (folded) console.log(`\n${folded}`);
+    const folded = result.warnings.find((w) => w.kind === 'names-folded');
+    if (folded) console.log(`\n${folded.text}`);
   } catch (err) {
     // A figure that cannot be had is reported, and the other sections still run.
     console.log(`(failed: ${(err as Error).message})`);

@@ -40,7 +40,8 @@ export const check: Command = {
     if (!json && unknownTypes.length > 0)
       env.io.err(`warning: ${unknownTypesReport(unknownTypes)}\n  Fix: ${UNKNOWN_TYPES_RESOLUTION}\n`);
     if (!json)
-      for (const removal of statefulRemovals) env.io.err(`warning: ${removalWarning(removal, phases)}\n`);
+      for (const removal of statefulRemovals)
+        env.io.err(`warning: ${removalWarning(removal, phases).text}\n`);
     if (json) {
       const { status, stale, missing, policyFiles } = outcome;
       env.io.out(

@@ -46,6 +46,7 @@ import { arnSuffixes, loadCatalog, nameArnTypesOf } from './catalog/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
+import { warning, type Warning } from './results';
 
 export interface GenerateOptions {
   /** Any folder inside the project; the root is found by walking up. */
@@ -82,7 +83,7 @@ export interface GenerateResult {
   readonly findings: readonly Finding[];
   /** amplify/least-privilege/overrides.json: the grants added as written, the computed grants excluded. */
   readonly overrides: OverridesReport;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   /**
    * Resource types neither the CloudFormation registry nor the curated data knows: the policy
    * grants nothing for them (a warning in generate and check, an error in the guard's mode block).
@@ -158,7 +159,12 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const { overridden, dropped, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
-    ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
+    ? [
+        warning(
+          'names-folded',
+          `To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`,
+        ),
+      ]
     : [];
   const widened = widenings(overridden.grants, iam, envelope, assembled.registry.causes);
   return {
@@ -194,7 +200,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
 }
 
 /** A warning for actions left out because the project has no resource of the kind they act on. */
-function notScoped(unscoped: readonly Requirement[], iam: IamReference): string[] {
+function notScoped(unscoped: readonly Requirement[], iam: IamReference): Warning[] {
   const left = new Set<string>();
   for (const { action, reason } of unscoped)
     left.add(
@@ -203,7 +209,10 @@ function notScoped(unscoped: readonly Requirement[], iam: IamReference): string[
   return left.size === 0
     ? []
     : [
-        `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account. If a push needs one, check the templates (unreadable or not built?) and generate again.`,
+        warning(
+          'not-granted',
+          `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account.`,
+        ),
       ];
 }
 

@@ -1,3 +1,5 @@
+import type { Warning } from './results';
+
 /**
  * Plain data shapes that travel along the flow:
  * project files → ProjectContext → Inventory → Requirement[] → PolicyDocument[] → outputs.
@@ -36,7 +38,7 @@ export interface ProjectContext {
   readonly envNames: readonly string[];
   /** Stack outputs of each deployed resource (`category/name` → output → value), checked-out env only. */
   readonly deployedOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** One resource declared in a CloudFormation template of the project. */
@@ -109,7 +111,7 @@ export interface Inventory {
   readonly resources: readonly InventoryResource[];
   /** Project features that switch on CLI calls (see data/cli-calls.json `when.features`). */
   readonly features: readonly string[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   /** What the next push deletes of the last deployment (empty without amplify/#current-cloud-backend). */
   readonly changes: readonly DeployedChange[];
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HandlerOperation, Phase } from '../model';
+import { faultError } from '../errors';
 
 /**
  * Loads the permission knowledge in data/ (each file carries its own provenance).
@@ -250,7 +251,8 @@ function findDataDir(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'data', 'cfn-handler-permissions.curated.json');
     if (fs.existsSync(candidate)) return path.dirname(candidate);
-    if (path.dirname(dir) === dir) throw new Error(`data/ folder not found above ${start}`);
+    // The package ships data/ beside lib/: without it the installation itself is broken.
+    if (path.dirname(dir) === dir) throw faultError(`data/ folder not found above ${start}`);
   }
 }
 

@@ -26,6 +26,7 @@ import {
 import { attributeResolver, scopeNestedTemplates } from './nested-stacks';
 import { matches, type PredicateSubject } from '../catalog/predicate';
 import { readCategoryLevelTemplates, readResourceTemplates, type TemplateFile } from './template-files';
+import { warning, type Warning } from '../results';
 
 export const ROOT_CATEGORY = 'awscloudformation';
 export const ROOT_SERVICE = 'RootStack';
@@ -35,7 +36,7 @@ interface BuildScope {
   readonly context: ProjectContext;
   readonly names: DeploymentNames;
   readonly catalog: Catalog;
-  readonly warnings: string[];
+  readonly warnings: Warning[];
 }
 
 /**
@@ -48,7 +49,7 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
   const names = deploymentNames(context);
   const backend = readBackendEntries(rootDir);
   const backendDir = path.join(rootDir, 'amplify', 'backend');
-  const warnings: string[] = [...backend.warnings];
+  const warnings: Warning[] = [...backend.warnings];
   const scope: BuildScope = { context, names, catalog, warnings };
 
   const templateCache = new Map<BackendEntry, TemplateFile[]>();
@@ -137,8 +138,11 @@ export function buildInventory(context: ProjectContext, catalog: Catalog): Inven
     resources.push(entry.imported ? { ...resource, importedIds: parameters } : resource);
     if (!entry.imported && !known) {
       warnings.push(
-        `${entry.category}/${entry.name} (service ${entry.service}): no CloudFormation template in amplify/backend/${entry.category}/${entry.name} ` +
-          'and no known template for this service, so the policy has nothing for its resources. Run `amplify build` and generate again.',
+        warning(
+          'no-template',
+          `${entry.category}/${entry.name} (service ${entry.service}): no CloudFormation template in amplify/backend/${entry.category}/${entry.name} ` +
+            'and no known template for this service, so the policy has nothing for its resources.',
+        ),
       );
     }
   }
@@ -264,7 +268,10 @@ function resourceFromTemplates(
   if (entry.category !== ROOT_CATEGORY)
     for (const { parent, stack } of missing)
       warnings.push(
-        `${entry.category}/${entry.name}: the nested stack ${stack.logicalId} in ${parent} deploys ${stack.url}, which is not among the resource's templates, so the policy has nothing for that stack's resources. Run \`amplify build\` and generate again.`,
+        warning(
+          'no-template',
+          `${entry.category}/${entry.name}: the nested stack ${stack.logicalId} in ${parent} deploys ${stack.url}, which is not among the resource's templates, so the policy has nothing for that stack's resources.`,
+        ),
       );
   const cfnResources = scoped.flatMap(({ template: { file, template }, scope }) =>
     extractCfnResources(template, file, scope, catalog.resourceNames),

@@ -9,6 +9,7 @@ import { covers } from '../policy/arn-patterns';
 import type { IamReference } from '../policy/iam-reference';
 import { placeOf, type HandWrittenScope } from '../policy/envelope';
 import { OVERRIDES_FILE, type OverrideGrant, type Overrides } from './overrides-file';
+import { warning, type Warning } from '../results';
 
 export interface AppliedGrant {
   /** Index in the file's `grants`. */
@@ -31,14 +32,14 @@ export interface ExcludedGrant {
 export interface OverrideGrants {
   readonly grants: readonly Grant[];
   readonly applied: readonly AppliedGrant[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 export interface OverridesApplied {
   readonly grants: Grant[];
   readonly applied: readonly AppliedGrant[];
   readonly excluded: readonly ExcludedGrant[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** What generate reports about the overrides: the grants applied and the computed grants excluded. */
@@ -64,7 +65,7 @@ export function overrideRequirements(
 ): OverrideGrants {
   const granted: Grant[] = [];
   const applied: AppliedGrant[] = [];
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   overrides.grants.forEach((grant, index) => {
     const where = `${OVERRIDES_FILE} grants[${index}]`;
     const unknown = grant.actions.filter((action) => !iam.action(action));
@@ -84,7 +85,10 @@ export function overrideRequirements(
         .find((check) => !check.inside);
       if (place)
         warnings.push(
-          `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
+          warning(
+            'override-outside',
+            `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
+          ),
         );
     }
     const reason: Reason = {
@@ -129,7 +133,7 @@ export function applyOverrides(
   const kept: Grant[] = [];
   const excluded: ExcludedGrant[] = [];
   const used = new Set<number>();
-  const partial = new Set<string>();
+  const partial = new Map<string, Warning>();
   for (const grant of computed) {
     const match = exclusions.find(
       ({ exclusion }) =>
@@ -154,18 +158,24 @@ export function applyOverrides(
         actionMatches(exclusion.actions, grant.action) &&
         exclusion.resources.some((pattern) => covers(grant.resource, pattern))
       )
-        partial.add(
-          `${OVERRIDES_FILE} exclusions[${index}] matches part of ${grant.action} on ${grant.resource}, which is kept: an exclusion removes whole grants only (exclude the wider pattern to remove it).`,
+        partial.set(
+          `${index} ${grant.action} ${grant.resource}`,
+          warning(
+            'override-partial',
+            `${OVERRIDES_FILE} exclusions[${index}] matches part of ${grant.action} on ${grant.resource}, which is kept: an exclusion removes whole grants only.`,
+          ),
         );
   }
   const unused = exclusions
     .filter(({ index }) => !used.has(index))
-    .map(({ index }) => `${OVERRIDES_FILE} exclusions[${index}] matches no grant of this policy.`);
+    .map(({ index }) =>
+      warning('override-unused', `${OVERRIDES_FILE} exclusions[${index}] matches no grant of this policy.`),
+    );
   return {
     grants: [...kept, ...added.grants],
     applied: added.applied,
     excluded: dedupe(excluded),
-    warnings: [...added.warnings, ...partial, ...unused],
+    warnings: [...added.warnings, ...partial.values(), ...unused],
   };
 }
 

@@ -12,6 +12,7 @@ import type { Grant, Requirement } from '../model';
 import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
 import { literalPrefix } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
+import { warning, type Warning } from '../results';
 
 export interface Envelope {
   readonly partition: string;
@@ -238,7 +239,7 @@ export function widenings(
 }
 
 /** One warning line for the widenings, by cause. */
-export function wideningWarning(list: readonly Widening[]): string[] {
+export function wideningWarning(list: readonly Widening[]): Warning[] {
   if (list.length === 0) return [];
   const byCause = new Map<string, number>();
   for (const { cause } of list) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
@@ -247,6 +248,9 @@ export function wideningWarning(list: readonly Widening[]): string[] {
     .map(([cause, count]) => `${count} × ${cause}`)
     .join('; ');
   return [
-    `${list.length} granted ARN pattern(s) are wider than the project's own names (listed under "widened" in --json): ${causes}.`,
+    warning(
+      'widened',
+      `${list.length} granted ARN pattern(s) are wider than the project's own names (listed under "widened" in --json): ${causes}.`,
+    ),
   ];
 }

@@ -11,6 +11,7 @@ import {
 } from '../catalog/catalog';
 import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
 import { ruleDecisions, serviceLinkedRoleTargets, type RoleTargets, type TrimmedAction } from './trimming';
+import { warning, type Warning } from '../results';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
 const NOT_IN_REGISTRY =
@@ -25,7 +26,7 @@ const SLR_ARN = 'arn:${Partition}:iam::${Account}:role/aws-service-role/';
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
   readonly trimmed: TrimmedAction[];
-  readonly warnings: string[];
+  readonly warnings: Warning[];
   /** Types the policy grants nothing for: the guard blocks on them in mode block. */
   readonly unknownTypes: UnknownType[];
 }
@@ -159,9 +160,11 @@ export function handlerRequirements(
     templates: [...r.templates].sort(),
     reason: r.reason,
   }));
-  const warnings = unknownTypes.map(
-    (u) =>
+  const warnings = unknownTypes.map((u) =>
+    warning(
+      'unknown-type',
       `No handler permissions known for ${u.type} (in ${u.templates.join(', ')}): ${u.reason}. CloudFormation will need permissions the policy does not grant; the guard blocks a push in mode block.`,
+    ),
   );
   return { requirements, trimmed, warnings, unknownTypes };
 }

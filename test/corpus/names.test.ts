@@ -122,12 +122,12 @@ describe('names of resources CloudFormation or a service names', function () {
       ['arn:aws:sns:us-east-1:123456789012:amplify-d204tih5wqzman_*'],
     );
     assert.ok(!result.widened.some((w) => w.pattern.includes(':sns:')), JSON.stringify(result.widened));
-    assert.ok(!result.warnings.some((w) => /Not granted: .*sns:/.test(w)));
+    assert.ok(!result.warnings.some(({ text: w }) => /Not granted: .*sns:/.test(w)));
     // Without a checked-out env the app id is unknown: left out, with the warning, never amplify-*.
     const unknown = await generatePolicies({ projectDir: dir });
     assert.ok(!needs(unknown).some((r) => r.resource.includes(':sns:')));
     assert.ok(
-      unknown.warnings.some((w) =>
+      unknown.warnings.some(({ text: w }) =>
         /Not granted: .*sns:CreateTopic \(hosting\/amplifyhosting: AWS::Amplify::Branch\)/.test(w),
       ),
     );

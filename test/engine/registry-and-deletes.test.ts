@@ -56,7 +56,10 @@ describe('registry: every CloudFormation resource type has handler permissions',
     });
     const result = await generatePolicies({ projectDir, phases: ['push'] });
     assert.deepEqual(result.unknownTypes, []);
-    assert.ok(!result.warnings.some((w) => /No handler permissions/.test(w)), result.warnings.join('\n'));
+    assert.ok(
+      !result.warnings.some(({ text: w }) => /No handler permissions/.test(w)),
+      result.warnings.map((w) => w.text).join('\n'),
+    );
     const granted = actionsFor(result, 'custom/crafted');
     for (const action of [
       'cloudfront:CreateFunction',
@@ -110,7 +113,9 @@ describe('registry: every CloudFormation resource type has handler permissions',
       ],
     );
     assert.ok(
-      result.warnings.some((w) => w.startsWith('No handler permissions known for AWS::MadeUp::Thing')),
+      result.warnings.some(({ text: w }) =>
+        w.startsWith('No handler permissions known for AWS::MadeUp::Thing'),
+      ),
     );
 
     const generated = runBin(['generate', '--project-dir', projectDir, '--phases', 'push']);
@@ -205,7 +210,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
       [['storage/lptable', 'AWS::DynamoDB::Table', 'removed']],
     );
     assert.ok(
-      result.warnings.some((w) =>
+      result.warnings.some(({ text: w }) =>
         /removes AWS::DynamoDB::Table .* of storage\/lptable.*leaves it behind/.test(w),
       ),
     );
@@ -225,7 +230,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
     // With the delete phase the policy lets CloudFormation delete it, and says so.
     const withDelete = await generatePolicies({ projectDir: project, phases: ['push', 'delete'] });
     assert.ok(actionsFor(withDelete, 'storage/lptable (removed)').has('dynamodb:DeleteTable'));
-    assert.ok(withDelete.warnings.some((w) => /lets CloudFormation delete the old copy/.test(w)));
+    assert.ok(withDelete.warnings.some(({ text: w }) => /lets CloudFormation delete the old copy/.test(w)));
   });
 
   it('a table whose create-only TableName changes is a replacement that leaves the data behind', async () => {
@@ -252,7 +257,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
       [['storage/lptable', 'replaced', ['TableName']]],
     );
     assert.ok(
-      result.warnings.some((w) =>
+      result.warnings.some(({ text: w }) =>
         /replaces AWS::DynamoDB::Table .*TableName changed: a new, empty copy/.test(w),
       ),
     );

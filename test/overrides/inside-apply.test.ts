@@ -154,7 +154,7 @@ describe("overrides: the envelope's check of hand-written ARNs and the merge (pu
       [['kms:Decrypt', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'push', 'override']],
     );
     assert.match(
-      push.warnings.join('\n'),
+      push.warnings.map((w) => w.text).join('\n'),
       /grants\[0\] grants kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/k1, outside the project/,
     );
     const computed: Grant[] = result.grants.filter((g) =>
@@ -164,7 +164,7 @@ describe("overrides: the envelope's check of hand-written ARNs and the merge (pu
     assert.equal(applied.excluded.length, 0);
     assert.equal(applied.grants.length, computed.length + 1);
     assert.match(
-      applied.warnings.join('\n'),
+      applied.warnings.map((w) => w.text).join('\n'),
       /exclusions\[0\] matches part of s3:Put\w+ on arn:aws:s3:::amplify-lpdemo-dev-12345-deployment\/\*, which is kept/,
     );
     const prod = applyOverrides(computed, overrides, push, 'prod');

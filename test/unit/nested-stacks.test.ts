@@ -242,10 +242,10 @@ describe('nested stacks of the real AppSync API (examples/lpdemo)', function () 
       fs.rmSync(path.join(root, 'amplify', 'backend', 'api', 'lpapi', 'build', 'stacks', 'Todo.json'));
       const result = await generatePolicies({ projectDir: root });
       assert.ok(
-        result.warnings.some((w) =>
+        result.warnings.some(({ text: w }) =>
           /api\/lpapi: the nested stack Todo in .* deploys .*Todo\.json, which is not among/.test(w),
         ),
-        result.warnings.join('\n'),
+        result.warnings.map((w) => w.text).join('\n'),
       );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
