@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { physicalNames, type TemplateScope } from '../../src/inventory/cfn-resources';
-import { generatedNamePattern } from '../../src/inventory/build-inventory';
+import { generatedNamePattern } from '../../src/inventory/template-scope';
 import { buildArns, covers, nameInArn } from '../../src/policy/arn-patterns';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
 import { arnSuffixes, loadCatalog } from '../../src/catalog/catalog';
