@@ -5,7 +5,6 @@ import {
   type NamedPolicy,
   type Phase,
   type ProjectContext,
-  type Requirement,
   type UnknownType,
 } from './model';
 import { deploymentNames } from './discovery/deployment-names';
@@ -13,11 +12,11 @@ import { findProjectRoot } from './discovery/find-project-root';
 import { startReadLog, type InputRead } from './discovery/read-log';
 import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
-import { LeastPrivilegeError, noProjectError } from './errors';
+import { noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
-import { assemblePolicies, type AssembledPolicies, type PolicyOrigins } from './policy/assemble';
-import { requirePermissionsBoundary } from './policy/boundary';
-import { reachFrom, type Reach } from './policy/merge-disjoint';
+import type { PolicyOrigins } from './policy/assemble';
+import { boundaryTrims, requirePermissionsBoundary } from './policy/boundary';
+import { reachFrom } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
 import {
@@ -29,19 +28,17 @@ import {
   type Widening,
 } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
-import { compactRegistry } from './policy/compact-registry';
-import { buildNameRegistry, type NameRegistry } from './policy/name-registry';
-import { groupRequirements, scopeGroups } from './policy/scope';
-import type { LimitProblem } from './policy/split';
+import { buildNameRegistry } from './policy/name-registry';
+import { groupRequirements, notScopedWarnings, scopeGroups } from './policy/scope';
+import { assembleWithinLimits } from './policy/within-limits';
 import { validateDocuments, type Finding } from './policy/validate';
 import {
   applyOverrides,
   overrideActions,
   overrideRequirements,
-  type OverridesApplied,
   type OverridesReport,
 } from './overrides/apply-overrides';
-import { readOverrides } from './overrides/overrides-file';
+import { readOverrides, type Overrides } from './overrides/overrides-file';
 import { arnSuffixes, loadCatalog, nameArnTypesOf } from './catalog/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
@@ -96,8 +93,31 @@ export interface GenerateResult {
   readonly inputs: readonly InputRead[];
 }
 
+/**
+ * What a front end gives the engine: who and where the project deploys, what it deploys, the
+ * grants and exclusions written by hand, and every project input read to know it (the
+ * pre-push guard hashes exactly these). The Amplify Gen 1 front end is readAmplifyProject.
+ */
+export interface ProjectModel {
+  readonly context: ProjectContext;
+  readonly inventory: Inventory;
+  /** amplify/least-privilege/overrides.json (NO_OVERRIDES without one). */
+  readonly overrides: Overrides;
+  readonly inputs: readonly InputRead[];
+}
+
 /** The whole flow: project files → context → inventory → requirements → scoped, merged, split, validated documents. */
 export async function generatePolicies(options: GenerateOptions): Promise<GenerateResult> {
+  const phases = options.phases ?? DEFAULT_PHASES;
+  return policiesFor(readAmplifyProject(options, phases), phases);
+}
+
+/**
+ * The Amplify Gen 1 front end: finds the project root above `projectDir`, reads its context
+ * (env, region, account, names, boundary), builds its inventory and reads its overrides,
+ * noting every project input read.
+ */
+export function readAmplifyProject(options: GenerateOptions, phases: readonly Phase[]): ProjectModel {
   const rootDir = findProjectRoot(options.projectDir);
   if (!rootDir) {
     throw noProjectError(
@@ -106,8 +126,6 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     );
   }
   checkEnvName(options.envName, true);
-  const phases = options.phases ?? DEFAULT_PHASES;
-  const catalog = loadCatalog();
   const readLog = startReadLog(rootDir);
   const context = readProjectContext(rootDir, {
     envName: options.envName,
@@ -116,10 +134,20 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     newEnvAllowed: phases.includes('init') || phases.includes('delete'),
   });
   checkEnvName(context.envName, false);
-  const inventory = buildInventory(context, catalog);
-  const collected = collectRequirements(context, inventory, phases, catalog);
+  const inventory = buildInventory(context, loadCatalog());
   const overrides = readOverrides(rootDir);
-  const inputs = readLog.stop();
+  return { context, inventory, overrides, inputs: readLog.stop() };
+}
+
+/**
+ * The stages after the front end, for any project model: requirements of the phases, the IAM
+ * reference they need, scoping to the project's names, the boundary, region and override
+ * passes, assembly within IAM's limits (folding names when needed), and the checks.
+ */
+export async function policiesFor(project: ProjectModel, phases: readonly Phase[]): Promise<GenerateResult> {
+  const { context, inventory, overrides, inputs } = project;
+  const catalog = loadCatalog();
+  const collected = collectRequirements(context, inventory, phases, catalog);
   // The ARN formats of the resource types the project deploys (the name registry's); those of
   // the actions come with them. Every other service's reference stays unread.
   const arnTypes = nameArnTypesOf(
@@ -134,29 +162,28 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
   const names = deploymentNames(context);
   const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
-  const grants = overrideRequirements(overrides, iam, {
+  const handWritten = overrideRequirements(overrides, iam, {
     env: context.envName,
     phases,
     envelope: handWrittenScope(envelope, registry),
   });
-  // Overrides merge after scoping, exactly as written.
+  // The same groups for every budget of names; overrides merge after scoping, exactly as written.
   const groups = groupRequirements(collected.requirements, iam, registry);
-  const conditioned = (registry: NameRegistry): ConditionedGrants => {
-    const scoped = scopeGroups(groups, iam, registry, names);
-    const bounded = requirePermissionsBoundary(scoped.grants, context.permissionsBoundaryArn, iam);
-    const pinned = pinToRegion(bounded.grants, context.region, catalog.globalServices);
-    const overridden = applyOverrides(pinned, overrides, grants, context.envName);
-    return { overridden, dropped: bounded.dropped, unscoped: scoped.unscoped };
-  };
   const reach = reachFrom(iam);
   const assembled = assembleWithinLimits(
-    conditioned,
+    (registry) => {
+      const scoped = scopeGroups(groups, iam, registry, names);
+      const bounded = requirePermissionsBoundary(scoped.grants, context.permissionsBoundaryArn, iam);
+      const pinned = pinToRegion(bounded.grants, context.region, catalog.globalServices);
+      const overridden = applyOverrides(pinned, overrides, handWritten, context.envName);
+      return { grants: overridden.grants, overridden, dropped: bounded.dropped, unscoped: scoped.unscoped };
+    },
     registry,
     basePolicyName(context),
     reach,
     stackAnchors(envelope),
   );
-  const { overridden, dropped, policies, folded } = assembled;
+  const { grants, overridden, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
     ? [
@@ -166,15 +193,15 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
         ),
       ]
     : [];
-  const widened = widenings(overridden.grants, iam, envelope, assembled.registry.causes);
+  const widened = widenings(grants, iam, envelope, assembled.registry.causes);
   return {
     context,
     inventory,
     phases,
-    grants: overridden.grants,
+    grants,
     policies,
     origins: assembled.origins,
-    trimmed: [...collected.trimmed, ...boundaryTrims(dropped)],
+    trimmed: [...collected.trimmed, ...boundaryTrims(assembled.dropped)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
     widened,
     findings: validateDocuments(
@@ -189,7 +216,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...foldWarning,
       ...overridden.warnings,
       ...wideningWarning(widened),
-      ...notScoped(assembled.unscoped, iam),
+      ...notScopedWarnings(assembled.unscoped, iam),
       ...removals.map((removal) => removalWarning(removal, phases)),
     ],
     unknownTypes: collected.unknownTypes,
@@ -197,90 +224,6 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     iam,
     inputs,
   };
-}
-
-/** A warning for actions left out because the project has no resource of the kind they act on. */
-function notScoped(unscoped: readonly Requirement[], iam: IamReference): Warning[] {
-  const left = new Set<string>();
-  for (const { action, reason } of unscoped)
-    left.add(
-      `${iam.action(action)?.name ?? action} (${reason.resource}${reason.resourceType ? `: ${reason.resourceType}` : ''})`,
-    );
-  return left.size === 0
-    ? []
-    : [
-        warning(
-          'not-granted',
-          `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account.`,
-        ),
-      ];
-}
-
-interface ConditionedGrants {
-  readonly overridden: OverridesApplied;
-  /** Left out by a condition pass (the permissions boundary). */
-  readonly dropped: readonly Grant[];
-  /** Requirements no ARN of the project fits. */
-  readonly unscoped: readonly Requirement[];
-}
-
-/** One trimmed entry per resource and action the boundary pass left out. */
-function boundaryTrims(dropped: readonly Grant[]): TrimmedAction[] {
-  const trims = new Map<string, TrimmedAction>();
-  const seen = new Set<readonly Requirement[]>();
-  for (const grant of dropped)
-    for (const group of grant.origins) {
-      if (seen.has(group)) continue;
-      seen.add(group);
-      for (const { reason } of group) {
-        const resourceType = reason.resourceType ?? '';
-        const key = `${reason.resource}\n${resourceType}\n${grant.action}`;
-        if (!trims.has(key))
-          trims.set(key, {
-            action: grant.action,
-            resourceType,
-            resource: reason.resource,
-            reason: "the env's permissions boundary must stay on every role, so it is never removed",
-          });
-      }
-    }
-  return [...trims.values()];
-}
-
-/**
- * How many names per name key an attempt keeps: the project's exact names first, then long
- * name lists folded into prefix patterns (fewer and fewer names per key, never shorter than
- * the project's prefixes) while the documents do not fit IAM's limits.
- */
-const NAME_BUDGETS: ReadonlyArray<number | undefined> = [undefined, 24, 8, 2];
-
-/**
- * Scopes and assembles with each budget of names in turn (NAME_BUDGETS), and keeps the first
- * that fits IAM's limits; when even the last does not, fails with why.
- */
-function assembleWithinLimits(
-  conditioned: (registry: NameRegistry) => ConditionedGrants,
-  registry: NameRegistry,
-  baseName: string,
-  reach: Reach,
-  anchors: readonly string[],
-): ConditionedGrants & AssembledPolicies & { folded: string[]; registry: NameRegistry } {
-  let problem: LimitProblem | undefined;
-  let folded: string[] = [];
-  for (const budget of NAME_BUDGETS) {
-    const attempt =
-      budget === undefined ? { registry, folded: [] } : compactRegistry(registry, budget, anchors);
-    folded = attempt.folded;
-    const grants = conditioned(attempt.registry);
-    const result = assemblePolicies(grants.overridden.grants, baseName, reach);
-    if ('assembled' in result) return { ...grants, ...result.assembled, ...attempt };
-    problem = result.problem;
-  }
-  throw new LeastPrivilegeError(
-    'limit',
-    `${problem?.message} Long name lists were folded down to the project's own prefixes (${folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
-    problem?.resolution ?? '',
-  );
 }
 
 /** `amplify-<project>-<env>-least-privilege`, in the characters IAM allows in policy names. */

@@ -1,4 +1,4 @@
-import type { Predicate } from './catalog';
+import type { Predicate } from './schemas';
 
 /** What a `when` predicate of the data files is evaluated against. */
 export interface PredicateSubject {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { DeployedChange, Inventory, InventoryResource, ProjectContext } from '../model';
 import { deploymentNames } from '../discovery/deployment-names';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
-import type { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import { warning, type Warning } from '../results';
 import { readBackendEntries, type BackendEntry } from './backend-entries';
 import { hasOverride, type BuildScope } from './build-scope';

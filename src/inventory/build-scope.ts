@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ProjectContext } from '../model';
 import type { DeploymentNames } from '../discovery/deployment-names';
 import { pathExists } from '../discovery/read-files';
-import type { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import type { Warning } from '../results';
 import type { BackendEntry } from './backend-entries';
 

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CfnResource, InventoryResource } from '../model';
 import type { DeploymentNames } from '../discovery/deployment-names';
-import type { Catalog, KnownTemplate } from '../catalog/catalog';
+import type { Catalog, KnownTemplate } from '../catalog/schemas';
 import type { BackendEntry } from './backend-entries';
 import type { BuildScope } from './build-scope';
 import { createdNamesOf, explainedNames, namesOf, type TemplateScope } from './cfn-resources';

@@ -1,7 +1,7 @@
 import type { ProjectContext } from '../model';
 import type { DeploymentNames } from '../discovery/deployment-names';
 import { asRecord } from '../discovery/read-files';
-import type { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import type { TemplateScope } from './cfn-resources';
 import { unknownBecause } from './intrinsics';
 

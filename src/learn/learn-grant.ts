@@ -15,7 +15,8 @@ import { placeOf, type HandWrittenScope, type PlaceCheck } from '../policy/envel
 import type { IamReference } from '../policy/iam-reference';
 import { arnsForAction } from '../policy/arns-for-action';
 import { buildNameRegistry } from '../policy/name-registry';
-import { DATA_DIR, type Catalog } from '../catalog/catalog';
+import { DATA_DIR } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import { fixableByIdentityPolicy, unfixableAdvice, type Denial } from './parse-denial';
 
 export interface LearnContext {

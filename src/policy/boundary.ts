@@ -1,4 +1,5 @@
-import type { Grant } from '../model';
+import type { Grant, Requirement } from '../model';
+import type { TrimmedAction } from '../requirements/trimming';
 import { withStringEquals } from './conditions';
 import type { IamReference } from './iam-reference';
 
@@ -53,3 +54,26 @@ function changesRole(grant: Grant, iam: IamReference): boolean {
 
 const onRoles = (resource: string): boolean =>
   resource === '*' || /^arn:[^:]+:iam::[^:]*:role\//.test(resource);
+
+/** One trimmed entry per resource and action the boundary pass left out (each origin group read once). */
+export function boundaryTrims(dropped: readonly Grant[]): TrimmedAction[] {
+  const trims = new Map<string, TrimmedAction>();
+  const seen = new Set<readonly Requirement[]>();
+  for (const grant of dropped)
+    for (const group of grant.origins) {
+      if (seen.has(group)) continue;
+      seen.add(group);
+      for (const { reason } of group) {
+        const resourceType = reason.resourceType ?? '';
+        const key = `${reason.resource}\n${resourceType}\n${grant.action}`;
+        if (!trims.has(key))
+          trims.set(key, {
+            action: grant.action,
+            resourceType,
+            resource: reason.resource,
+            reason: "the env's permissions boundary must stay on every role, so it is never removed",
+          });
+      }
+    }
+  return [...trims.values()];
+}

@@ -1,5 +1,5 @@
 import type { NamedPolicy, Statement } from '../model';
-import type { EscalationClause, EscalationRules } from '../catalog/catalog';
+import type { EscalationClause, EscalationRules } from '../catalog/schemas';
 import type { Reach } from './merge-disjoint';
 
 /** A combination of grants that lets the holder gain permissions beyond the policy. */

@@ -4,7 +4,7 @@
  * the inventory), and why a name is a pattern. What scoping turns into ARNs.
  */
 import type { Inventory, ProjectContext } from '../model';
-import type { Catalog, NameRule } from '../catalog/catalog';
+import type { Catalog, NameRule } from '../catalog/schemas';
 import { own } from '../inventory/intrinsics';
 import { resourceLabel } from '../inventory/resource-label';
 import { nameKey, withoutCovered } from './arn-patterns';

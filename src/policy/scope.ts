@@ -9,6 +9,7 @@ import { actsOnOwnType, arnsForAction } from './arns-for-action';
 import { conditionId } from './conditions';
 import type { IamReference } from './iam-reference';
 import { ownerKey, type NameRegistry } from './name-registry';
+import { warning, type Warning } from '../results';
 
 /**
  * Requirements that get the same ARNs and condition: same action (IAM's spelling), same ARN
@@ -154,3 +155,20 @@ export const scopeRequirements = (
   registry: NameRegistry,
   pseudo: PseudoValues,
 ): ScopedGrants => scopeGroups(groupRequirements(requirements, iam, registry), iam, registry, pseudo);
+
+/** A warning for the requirements left out because the project has no resource of the kind they act on. */
+export function notScopedWarnings(unscoped: readonly Requirement[], iam: IamReference): Warning[] {
+  const left = new Set<string>();
+  for (const { action, reason } of unscoped)
+    left.add(
+      `${iam.action(action)?.name ?? action} (${reason.resource}${reason.resourceType ? `: ${reason.resourceType}` : ''})`,
+    );
+  return left.size === 0
+    ? []
+    : [
+        warning(
+          'not-granted',
+          `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account.`,
+        ),
+      ];
+}

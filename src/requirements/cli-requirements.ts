@@ -1,7 +1,7 @@
 import type { InventoryResource, Phase, Reason, Requirement } from '../model';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
 import { matches } from '../catalog/predicate';
-import type { CliCall, Predicate } from '../catalog/catalog';
+import type { CliCall, Predicate } from '../catalog/schemas';
 
 /** What the CLI calls are chosen by: the project's resources (not the root stack) and features. */
 export interface CliSubject {

@@ -1,6 +1,6 @@
 import type { Inventory, Phase, ProjectContext, Requirement, UnknownType } from '../model';
 import { deploymentNames } from '../discovery/deployment-names';
-import type { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import { cliRequirements } from './cli-requirements';
 import { handlerRequirements } from './handler-requirements';
 import type { TrimmedAction } from './trimming';

