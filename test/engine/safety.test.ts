@@ -175,7 +175,18 @@ describe('permissions boundary', function () {
       equalsValue(statementsWith(result, 'iam:CreateRole')[0] ?? {}, 'iam:PermissionsBoundary'),
       BOUNDARY,
     );
-    assert.ok(JSON.stringify(renderDocument(result.policies[0].document)).length > 0);
+    // In the document as IAM receives it: the one boundary, unwrapped, and no way to remove it.
+    const rendered = result.policies.flatMap(
+      (p) => renderDocument(p.document).Statement as Array<Record<string, unknown>>,
+    );
+    const creates = rendered.filter((s) => [s.Action].flat().includes('iam:CreateRole'));
+    assert.ok(creates.length > 0);
+    for (const s of creates)
+      assert.deepEqual(
+        (s.Condition as Record<string, Record<string, unknown>>).StringEquals['iam:PermissionsBoundary'],
+        BOUNDARY,
+      );
+    assert.ok(!rendered.some((s) => [s.Action].flat().includes('iam:DeleteRolePermissionsBoundary')));
   });
 });
 
