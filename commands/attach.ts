@@ -1,4 +1,4 @@
-import { loadAttach } from '../src/aws-modules';
+import { loadAttach } from '../src/attach/lazy';
 import { generatePolicies } from '../src/engine';
 import { ATTACH_OPTIONS, checkOptions, generateOptions, type Command } from '../src/invocation';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';

@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { loadVerify } from '../src/aws-modules';
-import { checkProject, formatMissing, type CheckOutcome } from '../src/guard/check-project';
-import { GuardFileError } from '../src/guard/guard-files';
+import { loadVerify } from '../src/check/lazy';
+import { checkProject, type CheckOutcome } from '../src/check/check-project';
+import { formatMissing } from '../src/check/missing';
+import { GuardFileError } from '../src/outputs/guard-files';
 import { unknownTypesReport, UNKNOWN_TYPES_RESOLUTION } from '../src/guard/push-risks';
 import { removalWarning } from '../src/requirements/removals';
 import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
@@ -39,7 +40,8 @@ export const check: Command = {
     if (!json && unknownTypes.length > 0)
       env.io.err(`warning: ${unknownTypesReport(unknownTypes)}\n  Fix: ${UNKNOWN_TYPES_RESOLUTION}\n`);
     if (!json)
-      for (const removal of statefulRemovals) env.io.err(`warning: ${removalWarning(removal, phases)}\n`);
+      for (const removal of statefulRemovals)
+        env.io.err(`warning: ${removalWarning(removal, phases).text}\n`);
     if (json) {
       const { status, stale, missing, policyFiles } = outcome;
       env.io.out(

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import { findProjectRoot } from '../src/discovery/find-project-root';
 import { noProjectError, usageError } from '../src/errors';
 import { writeCommandHooks } from '../src/guard/command-hooks';
-import { GUARD_MODES, readGuardConfig, writeGuardConfig, type GuardMode } from '../src/guard/guard-files';
+import { GUARD_MODES, readGuardConfig, type GuardMode } from '../src/discovery/guard-config';
+import { writeGuardConfig } from '../src/outputs/guard-files';
 import { booleanOption, checkOptions, stringOption, type Command } from '../src/invocation';
 import { packageVersion } from '../src/package-info';
 

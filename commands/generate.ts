@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadAttach } from '../src/aws-modules';
+import { loadAttach } from '../src/attach/lazy';
 import { generatePolicies } from '../src/engine';
 import type { GenerateResult } from '../src/engine';
 import {
@@ -71,7 +71,7 @@ const resolveOut = (cwd: string, out: string): string =>
 
 /** Warnings and findings on stderr, before any question. */
 function printFindings(result: GenerateResult, io: CommandIo): void {
-  for (const warning of result.warnings) io.err(`warning: ${warning}\n`);
+  for (const warning of result.warnings) io.err(`warning: ${warning.text}\n`);
   for (const finding of result.escalations) {
     const grants =
       finding.grants.slice(0, 3).join('; ') +

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { booleanOption, checkOptions, stringOption, type Command } from '../src/invocation';
 import { usageError } from '../src/errors';
 import { OVERRIDES_FILE } from '../src/overrides/overrides-file';
-import { readMessageFile, runLearn } from '../src/overrides/run-learn';
+import { readMessageFile, runLearn } from '../src/learn/run-learn';
 
 export const learn: Command = {
   name: 'learn',

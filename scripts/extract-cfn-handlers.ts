@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { serviceFileName } from '../src/requirements/catalog';
+import { serviceFileName } from '../src/catalog/catalog';
 
 export const REPOSITORY = 'pulumi/pulumi-aws-native';
 export const SCHEMA_FOLDER = 'aws-cloudformation-schema';

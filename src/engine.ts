@@ -1,10 +1,10 @@
 import {
   DEFAULT_PHASES,
+  type Grant,
   type Inventory,
   type NamedPolicy,
   type Phase,
   type ProjectContext,
-  type Requirement,
   type UnknownType,
 } from './model';
 import { deploymentNames } from './discovery/deployment-names';
@@ -12,11 +12,11 @@ import { findProjectRoot } from './discovery/find-project-root';
 import { startReadLog, type InputRead } from './discovery/read-log';
 import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
-import { LeastPrivilegeError, noProjectError } from './errors';
+import { noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
-import { assemblePolicies } from './policy/assemble';
-import { requirePermissionsBoundary } from './policy/boundary';
-import { reachFrom, type Reach } from './policy/merge-disjoint';
+import type { PolicyOrigins } from './policy/assemble';
+import { boundaryTrims, requirePermissionsBoundary } from './policy/boundary';
+import { reachFrom } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
 import { escalationFindings, type EscalationFinding } from './policy/escalation';
 import {
@@ -28,28 +28,22 @@ import {
   type Widening,
 } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
-import type { PseudoValues } from './policy/arn-patterns';
-import {
-  arnsForAction,
-  buildNameRegistry,
-  compactRegistry,
-  scopeRequirements,
-  type NameRegistry,
-  type ScopedRequirement,
-} from './policy/scope';
+import { buildNameRegistry } from './policy/name-registry';
+import { groupRequirements, notScopedWarnings, scopeGroups } from './policy/scope';
+import { assembleWithinLimits } from './policy/within-limits';
 import { validateDocuments, type Finding } from './policy/validate';
 import {
   applyOverrides,
-  NOTHING_APPLIED,
   overrideActions,
   overrideRequirements,
   type OverridesReport,
 } from './overrides/apply-overrides';
-import { readOverrides } from './overrides/overrides-file';
-import { loadCatalog, nameArnTypesOf } from './requirements/catalog';
+import { readOverrides, type Overrides } from './overrides/overrides-file';
+import { arnSuffixes, loadCatalog, nameArnTypesOf } from './catalog/catalog';
 import { collectRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
+import { warning, type Warning } from './results';
 
 export interface GenerateOptions {
   /** Any folder inside the project; the root is found by walking up. */
@@ -60,15 +54,22 @@ export interface GenerateOptions {
   readonly envName?: string;
   /** @default the env's boundary (team-provider-info.json PermissionsBoundaryPolicyArn), if any */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * The pre-push guard verifies with IAM, so the policy lets the caller simulate itself.
+   * @default the guard's setting (amplify/least-privilege/config.json `verify`)
+   */
+  readonly guardVerify?: boolean;
 }
 
 export interface GenerateResult {
   readonly context: ProjectContext;
   readonly inventory: Inventory;
   readonly phases: readonly Phase[];
-  /** Every (action, ARN) the policies grant, with the reason. */
-  readonly requirements: readonly ScopedRequirement[];
+  /** Every (action, ARN, condition) the policies grant, with the requirements that need it. */
+  readonly grants: readonly Grant[];
   readonly policies: readonly NamedPolicy[];
+  /** By policy and statement: the grants each statement allows (see assemblePolicies). */
+  readonly origins: PolicyOrigins;
   /** Optional CloudFormation handler actions left out because no template property asks for them. */
   readonly trimmed: readonly TrimmedAction[];
   /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
@@ -79,7 +80,7 @@ export interface GenerateResult {
   readonly findings: readonly Finding[];
   /** amplify/least-privilege/overrides.json: the grants added as written, the computed grants excluded. */
   readonly overrides: OverridesReport;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   /**
    * Resource types neither the CloudFormation registry nor the curated data knows: the policy
    * grants nothing for them (a warning in generate and check, an error in the guard's mode block).
@@ -92,8 +93,31 @@ export interface GenerateResult {
   readonly inputs: readonly InputRead[];
 }
 
+/**
+ * What a front end gives the engine: who and where the project deploys, what it deploys, the
+ * grants and exclusions written by hand, and every project input read to know it (the
+ * pre-push guard hashes exactly these). The Amplify Gen 1 front end is readAmplifyProject.
+ */
+export interface ProjectModel {
+  readonly context: ProjectContext;
+  readonly inventory: Inventory;
+  /** amplify/least-privilege/overrides.json (NO_OVERRIDES without one). */
+  readonly overrides: Overrides;
+  readonly inputs: readonly InputRead[];
+}
+
 /** The whole flow: project files → context → inventory → requirements → scoped, merged, split, validated documents. */
 export async function generatePolicies(options: GenerateOptions): Promise<GenerateResult> {
+  const phases = options.phases ?? DEFAULT_PHASES;
+  return policiesFor(readAmplifyProject(options, phases), phases);
+}
+
+/**
+ * The Amplify Gen 1 front end: finds the project root above `projectDir`, reads its context
+ * (env, region, account, names, boundary), builds its inventory and reads its overrides,
+ * noting every project input read.
+ */
+export function readAmplifyProject(options: GenerateOptions, phases: readonly Phase[]): ProjectModel {
   const rootDir = findProjectRoot(options.projectDir);
   if (!rootDir) {
     throw noProjectError(
@@ -102,19 +126,28 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     );
   }
   checkEnvName(options.envName, true);
-  const phases = options.phases ?? DEFAULT_PHASES;
-  const catalog = loadCatalog();
   const readLog = startReadLog(rootDir);
   const context = readProjectContext(rootDir, {
     envName: options.envName,
     permissionsBoundaryArn: options.permissionsBoundaryArn,
+    guardVerify: options.guardVerify,
     newEnvAllowed: phases.includes('init') || phases.includes('delete'),
   });
   checkEnvName(context.envName, false);
-  const inventory = buildInventory(context, catalog);
-  const collected = collectRequirements(context, inventory, phases, catalog);
+  const inventory = buildInventory(context, loadCatalog());
   const overrides = readOverrides(rootDir);
-  const inputs = readLog.stop();
+  return { context, inventory, overrides, inputs: readLog.stop() };
+}
+
+/**
+ * The stages after the front end, for any project model: requirements of the phases, the IAM
+ * reference they need, scoping to the project's names, the boundary, region and override
+ * passes, assembly within IAM's limits (folding names when needed), and the checks.
+ */
+export async function policiesFor(project: ProjectModel, phases: readonly Phase[]): Promise<GenerateResult> {
+  const { context, inventory, overrides, inputs } = project;
+  const catalog = loadCatalog();
+  const collected = collectRequirements(context, inventory, phases, catalog);
   // The ARN formats of the resource types the project deploys (the name registry's); those of
   // the actions come with them. Every other service's reference stays unread.
   const arnTypes = nameArnTypesOf(
@@ -124,53 +157,58 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
+    arnSuffixes(catalog.resourceNames),
   );
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
   const names = deploymentNames(context);
   const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
-  const grants = overrideRequirements(overrides, iam, {
+  const handWritten = overrideRequirements(overrides, iam, {
     env: context.envName,
     phases,
     envelope: handWrittenScope(envelope, registry),
   });
-  // Overrides merge after scoping, exactly as written; the assembly kept is the last one run.
-  let overridden = NOTHING_APPLIED;
-  const conditioned = (registry: NameRegistry): ConditionedRequirements => {
-    const scoped = scopeRequirements(collected.requirements, iam, registry, names);
-    const bounded = requirePermissionsBoundary(scoped, context.permissionsBoundaryArn, iam);
-    const pinned = pinToRegion(bounded.requirements, context.region, catalog.globalServices);
-    overridden = applyOverrides(pinned, overrides, grants, context.envName);
-    return { requirements: overridden.requirements, dropped: bounded.dropped };
-  };
+  // The same groups for every budget of names; overrides merge after scoping, exactly as written.
+  const groups = groupRequirements(collected.requirements, iam, registry);
   const reach = reachFrom(iam);
   const assembled = assembleWithinLimits(
-    conditioned,
+    (registry) => {
+      const scoped = scopeGroups(groups, iam, registry, names);
+      const bounded = requirePermissionsBoundary(scoped.grants, context.permissionsBoundaryArn, iam);
+      const pinned = pinToRegion(bounded.grants, context.region, catalog.globalServices);
+      const overridden = applyOverrides(pinned, overrides, handWritten, context.envName);
+      return { grants: overridden.grants, overridden, dropped: bounded.dropped, unscoped: scoped.unscoped };
+    },
     registry,
     basePolicyName(context),
     reach,
     stackAnchors(envelope),
   );
-  const { requirements, dropped, policies, folded } = assembled;
+  const { grants, overridden, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
   const foldWarning = folded.length
-    ? [`To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`]
+    ? [
+        warning(
+          'names-folded',
+          `To fit IAM's size limits, long name lists were folded into patterns: ${folded.join('; ')}.`,
+        ),
+      ]
     : [];
-  const widened = widenings(requirements, iam, envelope, assembled.registry.causes);
-  const unscoped = notScoped(collected.requirements, iam, assembled.registry, names);
+  const widened = widenings(grants, iam, envelope, assembled.registry.causes);
   return {
     context,
     inventory,
     phases,
-    requirements,
+    grants,
     policies,
-    trimmed: [...collected.trimmed, ...dropped.map(boundaryTrim)],
+    origins: assembled.origins,
+    trimmed: [...collected.trimmed, ...boundaryTrims(assembled.dropped)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
     widened,
     findings: validateDocuments(
       policies.map((p) => p.document),
       iam,
     ),
-    overrides: { grants: overridden.grants, excluded: overridden.excluded },
+    overrides: { grants: overridden.applied, excluded: overridden.excluded },
     warnings: [
       ...context.warnings,
       ...inventory.warnings,
@@ -178,7 +216,7 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
       ...foldWarning,
       ...overridden.warnings,
       ...wideningWarning(widened),
-      ...unscoped,
+      ...notScopedWarnings(assembled.unscoped, iam),
       ...removals.map((removal) => removalWarning(removal, phases)),
     ],
     unknownTypes: collected.unknownTypes,
@@ -186,87 +224,6 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
     iam,
     inputs,
   };
-}
-
-/** A warning for actions left out because the project has no resource of the kind they act on. */
-function notScoped(
-  requirements: readonly Requirement[],
-  iam: IamReference,
-  registry: NameRegistry,
-  pseudo: PseudoValues,
-): string[] {
-  const left = new Set<string>();
-  // Hundreds of requirements share a few hundred (action, type) pairs: each is scoped once.
-  const scopes = new Map<string, boolean>();
-  for (const r of requirements) {
-    if (r.resource !== undefined) continue;
-    const action = iam.action(r.action)?.name ?? r.action;
-    const key = `${action} ${r.reason.cfnType ?? ''}`;
-    let none = scopes.get(key);
-    if (none === undefined) {
-      none = arnsForAction(action, iam, registry, pseudo, r.reason.cfnType).length === 0;
-      scopes.set(key, none);
-    }
-    if (none) left.add(`${action} (${r.reason.resource}${r.reason.cfnType ? `: ${r.reason.cfnType}` : ''})`);
-  }
-  return left.size === 0
-    ? []
-    : [
-        `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account. If a push needs one, check the templates (unreadable or not built?) and generate again.`,
-      ];
-}
-
-interface ConditionedRequirements {
-  readonly requirements: ScopedRequirement[];
-  /** Left out by a condition pass (the permissions boundary). */
-  readonly dropped: ScopedRequirement[];
-}
-
-const boundaryTrim = (requirement: ScopedRequirement): TrimmedAction => ({
-  action: requirement.action,
-  resourceType: requirement.reason.detail.split(' ')[0],
-  resource: requirement.reason.resource,
-  reason: "the env's permissions boundary must stay on every role, so it is never removed",
-});
-
-/** Names per name key tried, in order, when the exact names need more policies than one identity can hold. */
-const FOLD_THRESHOLDS = [24, 8, 2];
-
-/**
- * Scopes and assembles with the project's exact names; when that needs more documents than
- * IAM allows, folds long name lists into prefix patterns (fewer and fewer names per key, never
- * shorter than the project's prefixes) and retries; when even that does not fit, fails with why.
- */
-function assembleWithinLimits(
-  conditioned: (registry: NameRegistry) => ConditionedRequirements,
-  registry: NameRegistry,
-  baseName: string,
-  reach: Reach,
-  anchors: readonly string[],
-): ConditionedRequirements & { policies: NamedPolicy[]; folded: string[]; registry: NameRegistry } {
-  let attempt = { registry, folded: [] as string[] };
-  for (let i = 0; ; i++) {
-    const { requirements, dropped } = conditioned(attempt.registry);
-    try {
-      return {
-        requirements,
-        dropped,
-        policies: assemblePolicies(requirements, baseName, reach),
-        ...attempt,
-      };
-    } catch (err) {
-      if (!(err instanceof LeastPrivilegeError) || err.kind !== 'limit') throw err;
-      if (i >= FOLD_THRESHOLDS.length) {
-        throw new LeastPrivilegeError(
-          'limit',
-          `${err.message} Long name lists were folded down to the project's own prefixes (${attempt.folded.join('; ') || 'nothing to fold'}); folding further would grant beyond the project.`,
-          err.resolution,
-          err,
-        );
-      }
-      attempt = compactRegistry(registry, FOLD_THRESHOLDS[i], anchors);
-    }
-  }
 }
 
 /** `amplify-<project>-<env>-least-privilege`, in the characters IAM allows in policy names. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { AwsClients } from './attach/aws-clients';
+import type { AwsClients } from './aws/clients';
 import type { GenerateOptions } from './engine';
 import { ALL_PHASES, DEFAULT_PHASES, type Phase } from './model';
 import { usageError } from './errors';

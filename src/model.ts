@@ -1,3 +1,5 @@
+import type { Warning } from './results';
+
 /**
  * Plain data shapes that travel along the flow:
  * project files → ProjectContext → Inventory → Requirement[] → PolicyDocument[] → outputs.
@@ -30,11 +32,13 @@ export interface ProjectContext {
   readonly permissionsBoundaryArn?: string;
   /** `javascript`, `ios`, `android`, `flutter` (project-config.json). */
   readonly frontend?: string;
+  /** The pre-push guard asks IAM to simulate the caller (GenerateOptions, else the guard's config.json). */
+  readonly guardVerify?: boolean;
   /** Every env named in team-provider-info.json. */
   readonly envNames: readonly string[];
   /** Stack outputs of each deployed resource (`category/name` → output → value), checked-out env only. */
   readonly deployedOutputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** One resource declared in a CloudFormation template of the project. */
@@ -107,7 +111,7 @@ export interface Inventory {
   readonly resources: readonly InventoryResource[];
   /** Project features that switch on CLI calls (see data/cli-calls.json `when.features`). */
   readonly features: readonly string[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   /** What the next push deletes of the last deployment (empty without amplify/#current-cloud-backend). */
   readonly changes: readonly DeployedChange[];
 }
@@ -125,16 +129,23 @@ export interface UnknownType {
 /** A condition block exactly as it appears in an IAM statement. */
 export type ConditionBlock = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 
-/** Why an action is in the policy. */
+/** A CloudFormation resource handler's operation (its schema's `handlers`). */
+export type HandlerOperation = 'create' | 'read' | 'update' | 'delete';
+
+/** Why an action is in the policy: where the need comes from, as fields (what to group and filter by) and as a sentence. */
 export interface Reason {
   /** `cli` (the Amplify CLI calls it itself), `cloudformation` (a resource handler needs it), `override` (overrides.json). */
   readonly via: 'cli' | 'cloudformation' | 'override';
-  /** `category/resource` or `root stack`. */
+  /** `category/resource`, `root stack`, `project` (a CLI call), `overrides.json grants[i]`. */
   readonly resource: string;
-  /** CloudFormation type (handler permissions) or the CLI step. */
-  readonly detail: string;
   /** The CloudFormation resource type whose handler needs it (scope narrows to that type's resources). */
-  readonly cfnType?: string;
+  readonly resourceType?: string;
+  /** The handler operations that list it (via `cloudformation`). */
+  readonly operations?: readonly HandlerOperation[];
+  /** What needs it in a few words: `AWS::Lambda::Function create/update handler`, the CLI step's purpose. */
+  readonly summary: string;
+  /** The summary with its particulars: the registry's spelling, the property that keeps an optional action, the CLI's code. */
+  readonly detail: string;
   /** Data file the knowledge comes from. */
   readonly source: string;
 }
@@ -147,6 +158,20 @@ export interface Requirement {
   readonly condition?: ConditionBlock;
   readonly phase: Phase;
   readonly reason: Reason;
+}
+
+/**
+ * One permission the policy grants: an action (IAM's spelling) on an ARN pattern, under a
+ * condition, with the requirements that need it. Grants are unique by (action, resource,
+ * condition). `origins` are groups of requirements shared by every grant scoped from them
+ * (a handler's iam:PassRole on each of the project's roles): referenced, never copied, so
+ * that N resources needing an action on R resources cost N + R, not N × R.
+ */
+export interface Grant {
+  readonly action: string;
+  readonly resource: string;
+  readonly condition?: ConditionBlock;
+  readonly origins: ReadonlyArray<readonly Requirement[]>;
 }
 
 export interface Statement {

@@ -1,11 +1,11 @@
 import inquirer from 'inquirer';
 import type { GenerateOptions, GenerateResult } from '../engine';
-import { stateFor } from '../guard/check-project';
-import { readGuardState, writeGuardState } from '../guard/guard-files';
+import { stateFor } from '../outputs/state';
+import { readGuardState, writeGuardState } from '../outputs/guard-files';
 import { usageError } from '../errors';
 import { isInside } from '../discovery/safe-names';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
-import { clientsFor } from './aws-clients';
+import { clientsFor } from '../aws/clients';
 import { explicitTarget, type AttachTarget } from './identity';
 import { runAttach } from './run-attach';
 

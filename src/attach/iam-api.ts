@@ -24,6 +24,7 @@ import type { PolicyDocument } from '../model';
 import { renderDocument } from '../policy/render';
 import type { AttachTarget } from './identity';
 import { OWNER_TAG_KEY, POLICY_PATH, type ExistingPolicy, type IamState } from './plan';
+import { isAccessDenied } from '../aws/access-denied';
 
 /** IAM's default for managed policies per user, role or group when the account summary cannot be read. */
 const DEFAULT_ATTACHED_QUOTA = 10;
@@ -136,9 +137,6 @@ async function attachedQuota(
     throw err;
   }
 }
-
-export const isAccessDenied = (err: unknown): boolean =>
-  ['AccessDenied', 'AccessDeniedException'].includes((err as { name?: string })?.name ?? '');
 
 const text = (document: PolicyDocument): string => JSON.stringify(renderDocument(document));
 

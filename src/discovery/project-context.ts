@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import type { ProjectContext } from '../model';
 import { projectError, usageError } from '../errors';
 import { asRecord, asString, readJsonIfExists } from './read-files';
+import { readGuardConfig } from './guard-config';
+import { warning, type Warning } from '../results';
 
 /** The provider block the CLI keeps per env (team-provider-info.json) and for the current env (amplify-meta.json). */
 interface ProviderInfo {
@@ -28,6 +30,8 @@ export interface ContextOptions {
    * (phase delete). Otherwise an unknown env is an error (a typo).
    */
   readonly newEnvAllowed?: boolean;
+  /** The guard verifies with IAM (its policy needs to simulate the caller); default: amplify/least-privilege/config.json. */
+  readonly guardVerify?: boolean;
 }
 
 /**
@@ -45,14 +49,20 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
   const meta = asRecord(file('backend/amplify-meta.json', 'providers'));
 
   const envNames = Object.keys(teamProviderInfo).sort();
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const localEnvName = asString(localEnv.envName);
   const envName = options.envName ?? localEnvName ?? (envNames.length === 1 ? envNames[0] : undefined);
   if (!options.envName && !localEnvName) {
     warnings.push(
       envName
-        ? `No checked-out env (amplify/.config/local-env-info.json); using the only env in team-provider-info.json: ${envName}.`
-        : 'No env found (amplify/.config/local-env-info.json, team-provider-info.json): env names in ARNs are wildcards. Pass --env NAME to narrow them.',
+        ? warning(
+            'env-guessed',
+            `No checked-out env (amplify/.config/local-env-info.json); using the only env in team-provider-info.json: ${envName}.`,
+          )
+        : warning(
+            'env-unknown',
+            'No env found (amplify/.config/local-env-info.json, team-provider-info.json): env names in ARNs are wildcards.',
+          ),
     );
   }
 
@@ -81,6 +91,7 @@ export function readProjectContext(rootDir: string, options: ContextOptions = {}
     unauthRoleName: pick('UnauthRoleName'),
     permissionsBoundaryArn: options.permissionsBoundaryArn ?? pick('PermissionsBoundaryPolicyArn'),
     frontend: asString(projectConfig.frontend),
+    guardVerify: options.guardVerify ?? readGuardConfig(rootDir).config.verify,
     envNames,
     deployedOutputs: envName === undefined || envName === localEnvName ? outputsOf(meta) : {},
     warnings,
@@ -233,7 +244,7 @@ function projectNameFromStack(
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function missingValueWarnings(context: ProjectContext): string[] {
+function missingValueWarnings(context: ProjectContext): Warning[] {
   const missing: Array<[unknown, string]> = [
     [context.region, 'region (ARNs use * for the region)'],
     [context.accountId, 'AWS account id (ARNs use * for the account)'],
@@ -245,7 +256,9 @@ function missingValueWarnings(context: ProjectContext): string[] {
   return absent.length === 0
     ? []
     : [
-        `Not deployed yet or not found in team-provider-info.json / amplify-meta.json: ${absent.join('; ')}. ` +
-          'Run `amplify pull` (or push once) and generate again for tighter ARNs.',
+        warning(
+          'not-deployed',
+          `Not deployed yet or not found in team-provider-info.json / amplify-meta.json: ${absent.join('; ')}.`,
+        ),
       ];
 }

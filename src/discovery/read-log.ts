@@ -2,7 +2,7 @@ import * as path from 'node:path';
 
 /**
  * One input the engine read from the project, relative to the project root with forward
- * slashes. The pre-push guard hashes exactly these (src/guard/inputs-hash.ts), so a change to
+ * slashes. The pre-push guard hashes exactly these (src/outputs/inputs-hash.ts), so a change to
  * anything the engine looked at, and to nothing else, makes it check again:
  * - `file`: the file's content, or its absence;
  * - `exists`: whether the path exists, and as a file or a folder (symbolic links followed);

@@ -1,10 +1,13 @@
-import { loadAttach, loadVerify } from '../aws-modules';
+import { loadAttach } from '../attach/lazy';
+import { loadVerify } from '../check/lazy';
 import type { CommandEnv } from '../invocation';
 import { commitOutputs, planOutputs } from '../outputs/write-outputs';
 import { LeastPrivilegeError } from '../errors';
-import { checkProject, formatMissing, type CheckOutcome } from './check-project';
-import { rememberChecked, type GuardConfig } from './guard-files';
-import { checkKey } from './inputs-hash';
+import { checkProject, type CheckOutcome } from '../check/check-project';
+import { formatMissing } from '../check/missing';
+import type { GuardConfig } from '../discovery/guard-config';
+import { rememberChecked } from '../outputs/guard-files';
+import { checkKey } from '../outputs/inputs-hash';
 import { unusableGuardFile, type GuardIo, type SlowCheckRequest } from './pre-push';
 import { reportPushRisks } from './push-risks';
 
@@ -25,7 +28,7 @@ export async function slowCheck(
   const { rootDir, env, config, yes } = request;
   let outcome: CheckOutcome;
   try {
-    outcome = await checkProject({ projectDir: rootDir, envName: env });
+    outcome = await checkProject({ projectDir: rootDir, envName: env, guardVerify: config.verify });
   } catch (err) {
     unusableGuardFile(err, config, io);
     return;

@@ -9,16 +9,10 @@ import { findProjectRoot } from '../discovery/find-project-root';
 import type { InputRead } from '../discovery/read-log';
 import { LeastPrivilegeError } from '../errors';
 import { packageVersion } from '../package-info';
-import {
-  checkedEntries,
-  GuardFileError,
-  readGuardConfig,
-  readGuardState,
-  readJsonOrUndefined,
-  type GuardConfig,
-  type GuardState,
-} from './guard-files';
-import { checkKey, inputsHash, policyFilesHash } from './inputs-hash';
+import { readGuardConfig, type GuardConfig } from '../discovery/guard-config';
+import { readJsonOrUndefined } from '../discovery/json-file';
+import { checkedEntries, GuardFileError, readGuardState, type GuardState } from '../outputs/guard-files';
+import { checkKey, inputsHash, policyFilesHash } from '../outputs/inputs-hash';
 
 export interface GuardIo {
   /** One line for the user (the CLI shows stderr). */

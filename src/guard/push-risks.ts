@@ -2,14 +2,12 @@ import type { GenerateResult } from '../engine';
 import { LeastPrivilegeError } from '../errors';
 import type { UnknownType } from '../model';
 import { removalWarning } from '../requirements/removals';
-import type { GuardMode } from './guard-files';
+import type { GuardMode } from '../discovery/guard-config';
 import type { GuardIo } from './pre-push';
+import { WARNING_KINDS } from '../results';
 
 /** What to do when the project deploys resource types the policy knows nothing about. */
-export const UNKNOWN_TYPES_RESOLUTION =
-  'Grant the permissions CloudFormation needs for these types to the deploying identity yourself (an extra policy; ' +
-  "see each service's IAM documentation), then push with `amplify least-privilege configure --mode warn`; " +
-  'or update amplify-least-privilege if a newer version knows them.';
+export const UNKNOWN_TYPES_RESOLUTION = WARNING_KINDS['unknown-type'].resolution;
 
 /** The unknown types, one line each, with where they are declared. */
 export function unknownTypesReport(unknownTypes: readonly UnknownType[]): string {
@@ -36,5 +34,5 @@ export function reportPushRisks(result: GenerateResult, mode: GuardMode, io: Gua
     io.say(`least-privilege: warning: ${report}\n  Fix: ${UNKNOWN_TYPES_RESOLUTION}`);
   }
   for (const removal of result.statefulRemovals)
-    io.say(`least-privilege: warning: ${removalWarning(removal, result.phases)}`);
+    io.say(`least-privilege: warning: ${removalWarning(removal, result.phases).text}`);
 }

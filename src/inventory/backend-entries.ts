@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { projectError } from '../errors';
 import { isRecord, readJsonIfExists } from '../discovery/read-files';
 import { isSafeName } from '../discovery/safe-names';
+import { warning, type Warning } from '../results';
 
 /** One resource entry of backend-config.json (category → resource name → settings). */
 export interface BackendEntry {
@@ -18,7 +19,7 @@ export interface BackendEntries {
   readonly emptyCategories: readonly string[];
   readonly source: 'backend-config.json' | 'amplify-meta.json';
   /** Entries left out or read with a fallback, each naming the file and the reason. */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** Top-level keys that are not categories. */
@@ -48,36 +49,47 @@ export function readBackendEntries(rootDir: string, folder = 'backend'): Backend
   }
   const entries: BackendEntry[] = [];
   const emptyCategories: string[] = [];
-  const warnings: string[] = [];
+  const warnings: Warning[] = [];
   const file = `amplify/backend/${source}`;
   for (const [category, resources] of Object.entries(config)) {
     if (NOT_CATEGORIES.has(category)) continue;
     if (!isSafeName(category)) {
-      warnings.push(`${file}: category ${shown(category)} skipped: ${NAME_RULE}.`);
+      warnings.push(warning('input-skipped', `${file}: category ${shown(category)} skipped: ${NAME_RULE}.`));
       continue;
     }
     if (!isRecord(resources)) {
       warnings.push(
-        `${file}: category ${category} skipped: its value is ${kindOf(resources)}, not an object of resources.`,
+        warning(
+          'input-skipped',
+          `${file}: category ${category} skipped: its value is ${kindOf(resources)}, not an object of resources.`,
+        ),
       );
       continue;
     }
     if (Object.keys(resources).length === 0) emptyCategories.push(category);
     for (const [name, value] of Object.entries(resources)) {
       if (!isSafeName(name)) {
-        warnings.push(`${file}: resource ${category}/${shown(name)} skipped: ${NAME_RULE}.`);
+        warnings.push(
+          warning('input-skipped', `${file}: resource ${category}/${shown(name)} skipped: ${NAME_RULE}.`),
+        );
         continue;
       }
       const settings = isRecord(value) ? value : {};
       if (!isRecord(value)) {
         warnings.push(
-          `${file}: ${category}/${name} is ${kindOf(value)}, not an object; read as a resource without settings.`,
+          warning(
+            'input-defaulted',
+            `${file}: ${category}/${name} is ${kindOf(value)}, not an object; read as a resource without settings.`,
+          ),
         );
       }
       const service = settings.service;
       if (service !== undefined && (typeof service !== 'string' || service.length === 0)) {
         warnings.push(
-          `${file}: ${category}/${name} has a service that is ${kindOf(service)}, not a service name; read as (none).`,
+          warning(
+            'input-defaulted',
+            `${file}: ${category}/${name} has a service that is ${kindOf(service)}, not a service name; read as (none).`,
+          ),
         );
       }
       entries.push({

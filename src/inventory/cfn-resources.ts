@@ -1,5 +1,5 @@
 import type { CfnResource } from '../model';
-import type { NameRule, ResourceNames } from '../requirements/catalog';
+import type { NameRule, ResourceNames } from '../catalog/schemas';
 import { asRecord, isRecord } from '../discovery/read-files';
 import { evaluateCondition, own, resolveExplained, resolvePatterns, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';

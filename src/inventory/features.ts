@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import type { ProjectContext } from '../model';
-import { readGuardConfig } from '../guard/guard-files';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { BackendEntry } from './backend-entries';
 import type { TemplateFile } from './template-files';
@@ -42,7 +41,7 @@ export function detectFeatures(
     context.rootDir,
   );
   if (Array.isArray(tags) && tags.length > 0) features.push('stackTags');
-  if (readGuardConfig(context.rootDir).config.verify) features.push('guardVerify');
+  if (context.guardVerify) features.push('guardVerify');
   return features;
 }
 

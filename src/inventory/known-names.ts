@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
-import type { ResourceNames } from '../requirements/catalog';
+import type { ResourceNames } from '../catalog/schemas';
 import type { ExplainedNames } from './cfn-resources';
 import { own, resolveExplained, resolveValues, unknownBecause, type ResolveScope } from './intrinsics';
 

@@ -7,7 +7,7 @@
  * recorded, or an unknown that says why. Pure functions.
  */
 import { asRecord, isRecord } from '../discovery/read-files';
-import type { ResourceNames } from '../requirements/catalog';
+import type { ResourceNames } from '../catalog/schemas';
 import { own, resolveValues, unknownBecause, withoutCauses, type ResolveScope } from './intrinsics';
 import type { CfnTemplate } from './parse-template';
 

@@ -5,13 +5,14 @@ import { decodeText } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';
 import { projectError } from '../errors';
 import { parseTemplate, type CfnTemplate } from './parse-template';
+import { warning, type Warning } from '../results';
 
 export interface TemplateFile {
   /** Path relative to the project root, with forward slashes. */
   readonly file: string;
   readonly template: CfnTemplate;
   /** Something about the file the user should know (it is not strict JSON). */
-  readonly warning?: string;
+  readonly warning?: Warning;
 }
 
 /** Folders that never hold a deployable template (function code, dependencies, resolvers). */
@@ -56,7 +57,7 @@ const MAX_TEMPLATE_BYTES = 20 * 1024 * 1024;
 export function readResourceTemplates(
   resourceDir: string,
   rootDir: string,
-  warnings: string[] = [],
+  warnings: Warning[] = [],
 ): TemplateFile[] {
   const walk = startWalk(rootDir, warnings);
   if (!isDirectory(resourceDir) || !insideProject(resourceDir, walk)) return [];
@@ -69,7 +70,7 @@ export function readResourceTemplates(
 export function readCategoryLevelTemplates(
   categoryDir: string,
   rootDir: string,
-  warnings: string[] = [],
+  warnings: Warning[] = [],
 ): TemplateFile[] {
   const walk = startWalk(rootDir, warnings);
   if (!isDirectory(categoryDir) || !insideProject(categoryDir, walk)) return [];
@@ -83,12 +84,12 @@ export function readCategoryLevelTemplates(
 interface Walk {
   readonly rootDir: string;
   readonly realRoot: string;
-  readonly warnings: string[];
+  readonly warnings: Warning[];
   /** Real paths of the folders entered through a link (and the start): a link loop is entered once. */
   readonly linkedDirs: Set<string>;
 }
 
-const startWalk = (rootDir: string, warnings: string[]): Walk => ({
+const startWalk = (rootDir: string, warnings: Warning[]): Walk => ({
   rootDir,
   realRoot: realPath(rootDir) ?? rootDir,
   warnings,
@@ -149,7 +150,10 @@ function readTemplateFile(file: string, walk: Walk): TemplateFile[] {
   const size = fs.statSync(file).size;
   if (size > MAX_TEMPLATE_BYTES) {
     walk.warnings.push(
-      `${relative} skipped: ${(size / 1024 / 1024).toFixed(0)} MB is far above CloudFormation's 1 MB template limit, so it is data, not a template amplify push deploys.`,
+      warning(
+        'input-skipped',
+        `${relative} skipped: ${(size / 1024 / 1024).toFixed(0)} MB is far above CloudFormation's 1 MB template limit, so it is data, not a template amplify push deploys.`,
+      ),
     );
     return [];
   }
@@ -164,7 +168,9 @@ function readTemplateFile(file: string, walk: Walk): TemplateFile[] {
     );
   }
   if (text.includes('\u0000')) {
-    walk.warnings.push(`${relative} skipped: it holds binary data, not a JSON or YAML template.`);
+    walk.warnings.push(
+      warning('input-skipped', `${relative} skipped: it holds binary data, not a JSON or YAML template.`),
+    );
     return [];
   }
   let parsed;
@@ -175,7 +181,10 @@ function readTemplateFile(file: string, walk: Walk): TemplateFile[] {
     // A file that looks like a template is worth stopping for; other unreadable files are reported.
     if (!/["']?Resources["']?\s*:/.test(text)) {
       walk.warnings.push(
-        `${relative} skipped: not valid JSON or YAML (${reason}), and it declares no Resources.`,
+        warning(
+          'input-skipped',
+          `${relative} skipped: not valid JSON or YAML (${reason}), and it declares no Resources.`,
+        ),
       );
       return [];
     }
@@ -186,10 +195,13 @@ function readTemplateFile(file: string, walk: Walk): TemplateFile[] {
     );
   }
   if (!parsed) return [];
-  const warning = parsed.notStrictJson
-    ? `${relative} is not valid JSON (${parsed.notStrictJson.split('\n')[0]}); read leniently, but CloudFormation will reject it until it is fixed.`
+  const lenient = parsed.notStrictJson
+    ? warning(
+        'template-lenient',
+        `${relative} is not valid JSON (${parsed.notStrictJson.split('\n')[0]}); read leniently.`,
+      )
     : undefined;
-  return [{ file: relative, template: parsed.template, ...(warning ? { warning } : {}) }];
+  return [{ file: relative, template: parsed.template, ...(lenient ? { warning: lenient } : {}) }];
 }
 
 /** True when `file` resolves (links followed) to a place inside the project; reports it otherwise. */
@@ -197,7 +209,10 @@ function insideProject(file: string, walk: Walk): boolean {
   const real = realPath(file);
   if (real !== undefined && isInside(walk.realRoot, real)) return true;
   walk.warnings.push(
-    `${path.relative(walk.rootDir, file).split(path.sep).join('/')} skipped: it is a symbolic link ${real === undefined ? 'that leads nowhere' : 'to a place outside the project'}, and only the project's own files are read.`,
+    warning(
+      'input-skipped',
+      `${path.relative(walk.rootDir, file).split(path.sep).join('/')} skipped: it is a symbolic link ${real === undefined ? 'that leads nowhere' : 'to a place outside the project'}, and only the project's own files are read.`,
+    ),
   );
   return false;
 }

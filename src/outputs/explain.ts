@@ -1,10 +1,7 @@
 import type { GenerateResult } from '../engine';
-import type { Statement } from '../model';
-import { covers } from '../policy/arn-patterns';
-import type { ScopedRequirement } from '../policy/scope';
+import type { Grant, Requirement } from '../model';
 import type { ExcludedGrant } from '../overrides/apply-overrides';
 import { OVERRIDES_FILE } from '../overrides/overrides-file';
-import { conditionKey } from '../policy/statements';
 
 export interface ExplainedAction {
   readonly action: string;
@@ -28,12 +25,12 @@ export interface ExplainedStatement {
 export function explainStatements(result: GenerateResult, term?: string): ExplainedStatement[] {
   const matcher = term ? termMatcher(term) : undefined;
   const explained: ExplainedStatement[] = [];
-  for (const policy of result.policies) {
-    for (const statement of policy.document.Statement) {
+  for (const [p, policy] of result.policies.entries()) {
+    for (const [i, statement] of policy.document.Statement.entries()) {
       const resourceMatch = !matcher || statement.Resource.some(matcher);
       const actions = resourceMatch || !matcher ? statement.Action : statement.Action.filter(matcher);
       if (actions.length === 0) continue;
-      const origins = originsOf(statement, result.requirements);
+      const granted = result.origins[p][i];
       explained.push({
         policy: policy.name,
         sid: statement.Sid ?? '',
@@ -42,7 +39,7 @@ export function explainStatements(result: GenerateResult, term?: string): Explai
         actions: actions.map((action) => ({
           action,
           wildcardOnly: (result.iam.action(action)?.resourceTypes.length ?? 0) === 0,
-          reasons: reasonsFor(origins.filter((r) => r.action === action)),
+          reasons: reasonsFor(granted.filter((grant) => grant.action === action)),
         })),
       });
     }
@@ -85,31 +82,26 @@ export function formatExplanation(
   return `${lines.join('\n')}\n`;
 }
 
-/** The requirements a statement grants: same condition, action listed, resource covered. */
-function originsOf(statement: Statement, requirements: readonly ScopedRequirement[]): ScopedRequirement[] {
-  const condition = conditionKey(statement.Condition);
-  return requirements.filter(
-    (r) =>
-      statement.Action.includes(r.action) &&
-      conditionKey(r.condition) === condition &&
-      statement.Resource.some((resource) => covers(resource, r.resource)),
-  );
-}
-
-/** One line per distinct reason, with the phases that need it. */
-function reasonsFor(requirements: readonly ScopedRequirement[]): string[] {
+/** One line per distinct reason of the grants' origins, with the phases that need it. */
+function reasonsFor(grants: readonly Grant[]): string[] {
   const phasesByReason = new Map<string, Set<string>>();
-  for (const r of requirements) {
-    const who =
-      r.reason.via === 'cli'
-        ? 'the Amplify CLI calls it'
-        : r.reason.via === 'override'
-          ? `${r.reason.resource} (granted as written)`
-          : `CloudFormation, for ${r.reason.resource}`;
-    const line = `${who}: ${r.reason.detail} [${r.reason.source}]`;
-    const phases = phasesByReason.get(line) ?? new Set<string>();
-    phases.add(r.phase);
-    phasesByReason.set(line, phases);
+  const seen = new Set<readonly Requirement[]>();
+  for (const origin of grants.flatMap((grant) => grant.origins)) {
+    // Grants share their origin groups (every role a handler passes): each is read once.
+    if (seen.has(origin)) continue;
+    seen.add(origin);
+    for (const { reason, phase } of origin) {
+      const who =
+        reason.via === 'cli'
+          ? 'the Amplify CLI calls it'
+          : reason.via === 'override'
+            ? `${reason.resource} (granted as written)`
+            : `CloudFormation, for ${reason.resource}`;
+      const line = `${who}: ${reason.detail} [${reason.source}]`;
+      const phases = phasesByReason.get(line) ?? new Set<string>();
+      phases.add(phase);
+      phasesByReason.set(line, phases);
+    }
   }
   return [...phasesByReason].map(([line, phases]) => `${[...phases].sort().join(',')}: ${line}`).sort();
 }

@@ -1,5 +1,6 @@
 import type { GenerateResult } from '../engine';
 import { renderDocument } from '../policy/render';
+import { warningTexts } from '../results';
 
 /** The `--json` shape other tools rely on: policies, resources, warnings (and document findings when any). */
 export function jsonReport(result: GenerateResult, files?: readonly string[]): Record<string, unknown> {
@@ -19,7 +20,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
       ...(resource.removed ? { removed: true } : {}),
     })),
     phases: result.phases,
-    warnings: result.warnings,
+    warnings: warningTexts(result.warnings),
     widened: result.widened,
     trimmed: uniqueTrimmed(result),
     findings: result.escalations,

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { basePolicyName, type GenerateOptions, type GenerateResult } from '../engine';
 import { faultError, usageError } from '../errors';
 import { isInside } from '../discovery/safe-names';
-import { stateFor } from '../guard/check-project';
-import { stateFileChange } from '../guard/guard-files';
+import { stateFor } from './state';
+import { stateFileChange } from './guard-files';
 import { checkTargets, commitFiles, type FileChange } from './file-transaction';
 import { POLICY_DIR, policyFileChanges, policyFilePaths, staleFileChanges } from './policy-files';
 

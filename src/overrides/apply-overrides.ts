@@ -1,15 +1,15 @@
 /**
- * Merges overrides.json into the scoped requirements, after the scoping and condition passes:
+ * Merges overrides.json into the grants, after the scoping and condition passes:
  * exclusions take out computed grants whose (action, resource) they match, and grants are
  * added exactly as written (no scoping, no region pin, no widening). Pure.
  */
-import type { Phase } from '../model';
+import type { Grant, Phase, Reason, Requirement } from '../model';
 import { projectError } from '../errors';
 import { covers } from '../policy/arn-patterns';
 import type { IamReference } from '../policy/iam-reference';
-import type { ScopedRequirement } from '../policy/scope';
 import { placeOf, type HandWrittenScope } from '../policy/envelope';
 import { OVERRIDES_FILE, type OverrideGrant, type Overrides } from './overrides-file';
+import { warning, type Warning } from '../results';
 
 export interface AppliedGrant {
   /** Index in the file's `grants`. */
@@ -30,16 +30,16 @@ export interface ExcludedGrant {
 }
 
 export interface OverrideGrants {
-  readonly requirements: readonly ScopedRequirement[];
-  readonly grants: readonly AppliedGrant[];
-  readonly warnings: readonly string[];
+  readonly grants: readonly Grant[];
+  readonly applied: readonly AppliedGrant[];
+  readonly warnings: readonly Warning[];
 }
 
 export interface OverridesApplied {
-  readonly requirements: ScopedRequirement[];
-  readonly grants: readonly AppliedGrant[];
+  readonly grants: Grant[];
+  readonly applied: readonly AppliedGrant[];
   readonly excluded: readonly ExcludedGrant[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
 }
 
 /** What generate reports about the overrides: the grants applied and the computed grants excluded. */
@@ -48,24 +48,24 @@ export interface OverridesReport {
   readonly excluded: readonly ExcludedGrant[];
 }
 
-export const NOTHING_APPLIED: OverridesApplied = { requirements: [], grants: [], excluded: [], warnings: [] };
+export const NOTHING_APPLIED: OverridesApplied = { grants: [], applied: [], excluded: [], warnings: [] };
 
 /** Every action the grants name: the IAM reference must know them. */
 export const overrideActions = (overrides: Overrides): string[] => overrides.grants.flatMap((g) => g.actions);
 
 /**
- * The grants that apply to this env and these phases, as requirements with the reason
- * `override`. An action IAM does not know is an error; a resource outside the project is
- * granted as written and reported.
+ * The grants that apply to this env and these phases, each with its requirements (one per
+ * phase) of reason `override`. An action IAM does not know is an error; a resource outside
+ * the project is granted as written and reported.
  */
 export function overrideRequirements(
   overrides: Overrides,
   iam: IamReference,
   target: { readonly env?: string; readonly phases: readonly Phase[]; readonly envelope: HandWrittenScope },
 ): OverrideGrants {
-  const requirements: ScopedRequirement[] = [];
-  const grants: AppliedGrant[] = [];
-  const warnings: string[] = [];
+  const granted: Grant[] = [];
+  const applied: AppliedGrant[] = [];
+  const warnings: Warning[] = [];
   overrides.grants.forEach((grant, index) => {
     const where = `${OVERRIDES_FILE} grants[${index}]`;
     const unknown = grant.actions.filter((action) => !iam.action(action));
@@ -78,86 +78,104 @@ export function overrideRequirements(
     const phases = grant.phases ? target.phases.filter((p) => grant.phases?.includes(p)) : target.phases;
     if (phases.length === 0) return;
     const source = describeSource(grant);
-    grants.push({ index, grant, source });
+    applied.push({ index, grant, source });
     for (const resource of grant.resources) {
       const place = grant.actions
         .map((action) => placeOf(action, resource, iam, target.envelope))
         .find((check) => !check.inside);
       if (place)
         warnings.push(
-          `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
+          warning(
+            'override-outside',
+            `${where} grants ${grant.actions.join(', ')} on ${resource}, outside the project (${place.reason}): granted as written.`,
+          ),
         );
     }
+    const reason: Reason = {
+      via: 'override',
+      resource: `overrides.json grants[${index}]`,
+      summary: source,
+      detail: source,
+      source: OVERRIDES_FILE,
+    };
     for (const action of grant.actions) {
       const canonical = iam.action(action)?.name ?? action;
-      for (const resource of grant.resources)
-        for (const phase of phases)
-          requirements.push({
-            action: canonical,
-            resource,
-            ...(grant.condition ? { condition: grant.condition } : {}),
-            phase,
-            reason: {
-              via: 'override',
-              resource: `overrides.json grants[${index}]`,
-              detail: source,
-              source: OVERRIDES_FILE,
-            },
-          });
+      for (const resource of grant.resources) {
+        const needs: Requirement[] = phases.map((phase) => ({
+          action: canonical,
+          resource,
+          ...(grant.condition ? { condition: grant.condition } : {}),
+          phase,
+          reason,
+        }));
+        granted.push({
+          action: canonical,
+          resource,
+          ...(grant.condition ? { condition: grant.condition } : {}),
+          origins: [needs],
+        });
+      }
     }
   });
-  return { requirements, grants, warnings };
+  return { grants: granted, applied, warnings };
 }
 
-/** Computed requirements less the excluded ones, plus the grants. */
+/** Computed grants less the excluded ones, plus the grants of the file. */
 export function applyOverrides(
-  computed: readonly ScopedRequirement[],
+  computed: readonly Grant[],
   overrides: Overrides,
-  grants: OverrideGrants,
+  added: OverrideGrants,
   env: string | undefined,
 ): OverridesApplied {
   const exclusions = overrides.exclusions
     .map((exclusion, index) => ({ exclusion, index }))
     .filter(({ exclusion }) => exclusion.env === undefined || exclusion.env === env);
-  const kept: ScopedRequirement[] = [];
+  const kept: Grant[] = [];
   const excluded: ExcludedGrant[] = [];
   const used = new Set<number>();
-  const partial = new Set<string>();
-  for (const requirement of computed) {
+  const partial = new Map<string, Warning>();
+  for (const grant of computed) {
     const match = exclusions.find(
       ({ exclusion }) =>
-        actionMatches(exclusion.actions, requirement.action) &&
-        exclusion.resources.some((pattern) => covers(pattern, requirement.resource)),
+        actionMatches(exclusion.actions, grant.action) &&
+        exclusion.resources.some((pattern) => covers(pattern, grant.resource)),
     );
     if (match) {
       used.add(match.index);
+      const { reason } = grant.origins[0][0];
       excluded.push({
         exclusion: match.index,
         reason: match.exclusion.reason,
-        action: requirement.action,
-        resource: requirement.resource,
-        neededBy: `${requirement.reason.resource}: ${requirement.reason.detail}`,
+        action: grant.action,
+        resource: grant.resource,
+        neededBy: `${reason.resource}: ${reason.detail}`,
       });
       continue;
     }
-    kept.push(requirement);
+    kept.push(grant);
     for (const { exclusion, index } of exclusions)
       if (
-        actionMatches(exclusion.actions, requirement.action) &&
-        exclusion.resources.some((pattern) => covers(requirement.resource, pattern))
+        actionMatches(exclusion.actions, grant.action) &&
+        exclusion.resources.some((pattern) => covers(grant.resource, pattern))
       )
-        partial.add(
-          `${OVERRIDES_FILE} exclusions[${index}] matches part of ${requirement.action} on ${requirement.resource}, which is kept: an exclusion removes whole grants only (exclude the wider pattern to remove it).`,
+        partial.set(
+          `${index} ${grant.action} ${grant.resource}`,
+          warning(
+            'override-partial',
+            `${OVERRIDES_FILE} exclusions[${index}] matches part of ${grant.action} on ${grant.resource}, which is kept: an exclusion removes whole grants only.`,
+          ),
         );
   }
   const unused = exclusions
     .filter(({ index }) => !used.has(index))
-    .map(({ index }) => `${OVERRIDES_FILE} exclusions[${index}] matches no grant of this policy.`);
+    .map(({ index }) =>
+      warning('override-unused', `${OVERRIDES_FILE} exclusions[${index}] matches no grant of this policy.`),
+    );
   return {
-    requirements: [...kept, ...grants.requirements],
-    grants: grants.grants,
+    grants: [...kept, ...added.grants],
+    applied: added.applied,
     excluded: dedupe(excluded),
-    warnings: [...grants.warnings, ...partial, ...unused],
+    warnings: [...added.warnings, ...partial.values(), ...unused],
   };
 }
 

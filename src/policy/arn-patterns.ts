@@ -42,19 +42,46 @@ export function buildArns(
   pseudo: PseudoValues,
   names: readonly string[] | undefined,
 ): string[] {
-  const withFixed = format
-    .replace(/\$\{(Partition|Region|Account)\}/g, (_, key: keyof PseudoValues) => pseudo[key])
-    .replace(VARIABLE, (whole, variable: string) => TYPE_WORD_VARIABLES[variable] ?? whole);
+  const { before, after, withoutLeadingSlash } = formatParts(format, pseudo);
   const fills = names && names.length > 0 ? names : ['*'];
-  return fills.map((name) => {
-    let first = true;
-    const arn = withFixed.replace(VARIABLE, (_, variable: string) => {
-      if (!first) return '*';
-      first = false;
-      return variable.endsWith('WithoutLeadingSlash') ? name.replace(/^\//, '') : name;
-    });
-    return collapse(arn);
-  });
+  if (after === undefined) return fills.map(() => collapse(before));
+  return fills.map((name) =>
+    collapse(`${before}${withoutLeadingSlash ? name.replace(/^\//, '') : name}${after}`),
+  );
+}
+
+/** A format around its first variable (pseudo values and type words filled, later variables `*`); per pseudo values, per format. */
+interface FormatParts {
+  readonly before: string;
+  /** undefined: the format has no variable left. */
+  readonly after?: string;
+  readonly withoutLeadingSlash: boolean;
+}
+
+const partsByPseudo = new WeakMap<PseudoValues, Map<string, FormatParts>>();
+
+function formatParts(format: string, pseudo: PseudoValues): FormatParts {
+  let byFormat = partsByPseudo.get(pseudo);
+  if (!byFormat) {
+    byFormat = new Map();
+    partsByPseudo.set(pseudo, byFormat);
+  }
+  let parts = byFormat.get(format);
+  if (!parts) {
+    const withFixed = format
+      .replace(/\$\{(Partition|Region|Account)\}/g, (_, key: keyof PseudoValues) => pseudo[key])
+      .replace(VARIABLE, (whole, variable: string) => TYPE_WORD_VARIABLES[variable] ?? whole);
+    const first = /\$\{([^}]+)\}/.exec(withFixed);
+    parts = first
+      ? {
+          before: withFixed.slice(0, first.index),
+          after: withFixed.slice(first.index + first[0].length).replace(VARIABLE, '*'),
+          withoutLeadingSlash: first[1].endsWith('WithoutLeadingSlash'),
+        }
+      : { before: withFixed, withoutLeadingSlash: false };
+    byFormat.set(format, parts);
+  }
+  return parts;
 }
 
 const formatPatterns = new Map<string, RegExp>();
@@ -143,6 +170,7 @@ export function covers(wider: string, pattern: string): boolean {
  */
 export function withoutCovered(patterns: Iterable<string>): string[] {
   const unique = [...new Set(patterns)].sort();
+  if (unique.length < 2 || !unique.some(hasWildcard)) return unique;
   const byPrefix = new Map<string, string[]>();
   for (const pattern of unique) {
     if (!hasWildcard(pattern)) continue;

@@ -1,6 +1,7 @@
+import type { Grant, Requirement } from '../model';
+import type { TrimmedAction } from '../requirements/trimming';
+import { withStringEquals } from './conditions';
 import type { IamReference } from './iam-reference';
-import type { ScopedRequirement } from './scope';
-import { withStringEquals } from './statements';
 
 /** The condition key IAM sets to the boundary a role has, or will have after the request. */
 const BOUNDARY_KEY = 'iam:PermissionsBoundary';
@@ -8,9 +9,9 @@ const BOUNDARY_KEY = 'iam:PermissionsBoundary';
 const REMOVES_BOUNDARY = 'iam:DeleteRolePermissionsBoundary';
 
 export interface BoundaryResult {
-  readonly requirements: ScopedRequirement[];
-  /** Requirements dropped because they would take the boundary away. */
-  readonly dropped: ScopedRequirement[];
+  readonly grants: Grant[];
+  /** Grants dropped because they would take the boundary away. */
+  readonly dropped: Grant[];
 }
 
 /**
@@ -20,33 +21,30 @@ export interface BoundaryResult {
  * removing a boundary is not allowed at all: whatever the deployer creates stays inside it.
  */
 export function requirePermissionsBoundary(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   boundaryArn: string | undefined,
   iam: IamReference,
 ): BoundaryResult {
-  if (!boundaryArn) return { requirements: [...requirements], dropped: [] };
-  const kept: ScopedRequirement[] = [];
-  const dropped: ScopedRequirement[] = [];
-  for (const requirement of requirements) {
-    if (requirement.action === REMOVES_BOUNDARY) {
-      dropped.push(requirement);
-    } else if (changesRole(requirement, iam)) {
-      kept.push({
-        ...requirement,
-        condition: withStringEquals(requirement.condition, BOUNDARY_KEY, boundaryArn),
-      });
+  if (!boundaryArn) return { grants: [...grants], dropped: [] };
+  const kept: Grant[] = [];
+  const dropped: Grant[] = [];
+  for (const grant of grants) {
+    if (grant.action === REMOVES_BOUNDARY) {
+      dropped.push(grant);
+    } else if (changesRole(grant, iam)) {
+      kept.push({ ...grant, condition: withStringEquals(grant.condition, BOUNDARY_KEY, boundaryArn) });
     } else {
-      kept.push(requirement);
+      kept.push(grant);
     }
   }
-  return { requirements: kept, dropped };
+  return { grants: kept, dropped };
 }
 
 /** A write on a role that IAM can condition on the boundary (reads stay unconditioned: old roles may have none). */
-function changesRole(requirement: ScopedRequirement, iam: IamReference): boolean {
-  const info = iam.action(requirement.action);
+function changesRole(grant: Grant, iam: IamReference): boolean {
+  const info = iam.action(grant.action);
   return (
-    onRoles(requirement.resource) &&
+    onRoles(grant.resource) &&
     info !== undefined &&
     info.accessLevel !== 'Read' &&
     info.accessLevel !== 'List' &&
@@ -56,3 +54,26 @@ function changesRole(requirement: ScopedRequirement, iam: IamReference): boolean
 
 const onRoles = (resource: string): boolean =>
   resource === '*' || /^arn:[^:]+:iam::[^:]*:role\//.test(resource);
+
+/** One trimmed entry per resource and action the boundary pass left out (each origin group read once). */
+export function boundaryTrims(dropped: readonly Grant[]): TrimmedAction[] {
+  const trims = new Map<string, TrimmedAction>();
+  const seen = new Set<readonly Requirement[]>();
+  for (const grant of dropped)
+    for (const group of grant.origins) {
+      if (seen.has(group)) continue;
+      seen.add(group);
+      for (const { reason } of group) {
+        const resourceType = reason.resourceType ?? '';
+        const key = `${reason.resource}\n${resourceType}\n${grant.action}`;
+        if (!trims.has(key))
+          trims.set(key, {
+            action: grant.action,
+            resourceType,
+            resource: reason.resource,
+            reason: "the env's permissions boundary must stay on every role, so it is never removed",
+          });
+      }
+    }
+  return [...trims.values()];
+}

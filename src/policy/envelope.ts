@@ -8,10 +8,11 @@
  * own names: a name must be one of them, or a pattern they cover (placeOf). Pure functions.
  */
 import type { DeploymentNames } from '../discovery/deployment-names';
+import type { Grant, Requirement } from '../model';
 import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
 import { literalPrefix } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
-import type { ScopedRequirement } from './scope';
+import { warning, type Warning } from '../results';
 
 export interface Envelope {
   readonly partition: string;
@@ -101,7 +102,9 @@ function nameCause(
   causes: ReadonlyMap<string, string>,
 ): string | undefined {
   const formats = types
-    .flatMap((type) => type.formats)
+    .flatMap((type) =>
+      type.suffix ? [...type.formats.map((f) => `${f}${type.suffix}`), ...type.formats] : type.formats,
+    )
     .filter((format) => nameInArn(format, resource) !== undefined)
     .sort((a, b) => literalLength(b) - literalLength(a));
   if (formats.length === 0) {
@@ -205,22 +208,30 @@ export function placeOf(
 
 /** The widenings of a set of grants, one per (pattern, cause), with the resources that need each. */
 export function widenings(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   iam: IamReference,
   envelope: Envelope,
   causes: ReadonlyMap<string, string>,
 ): Widening[] {
-  const found = new Map<string, { pattern: string; cause: string; resources: Set<string> }>();
+  const found = new Map<
+    string,
+    { pattern: string; cause: string; resources: Set<string>; seen: Set<readonly Requirement[]> }
+  >();
   const judged = new Map<string, string | undefined>();
-  for (const { action, resource, reason } of requirements) {
+  for (const { action, resource, origins } of grants) {
     const key = `${action} ${resource}`;
     if (!judged.has(key)) judged.set(key, widening(action, resource, iam, envelope, causes));
     const cause = judged.get(key);
     if (cause === undefined) continue;
     const id = `${resource} ${cause}`;
-    const entry = found.get(id) ?? { pattern: resource, cause, resources: new Set<string>() };
-    entry.resources.add(reason.resource);
+    const entry = found.get(id) ?? { pattern: resource, cause, resources: new Set(), seen: new Set() };
     found.set(id, entry);
+    // Grants share their origin groups: each group is read once per widening.
+    for (const group of origins) {
+      if (entry.seen.has(group)) continue;
+      entry.seen.add(group);
+      for (const requirement of group) entry.resources.add(requirement.reason.resource);
+    }
   }
   return [...found.values()]
     .map(({ pattern, cause, resources }) => ({ pattern, cause, resources: [...resources].sort() }))
@@ -228,7 +239,7 @@ export function widenings(
 }
 
 /** One warning line for the widenings, by cause. */
-export function wideningWarning(list: readonly Widening[]): string[] {
+export function wideningWarning(list: readonly Widening[]): Warning[] {
   if (list.length === 0) return [];
   const byCause = new Map<string, number>();
   for (const { cause } of list) byCause.set(cause, (byCause.get(cause) ?? 0) + 1);
@@ -237,6 +248,9 @@ export function wideningWarning(list: readonly Widening[]): string[] {
     .map(([cause, count]) => `${count} × ${cause}`)
     .join('; ');
   return [
-    `${list.length} granted ARN pattern(s) are wider than the project's own names (listed under "widened" in --json): ${causes}.`,
+    warning(
+      'widened',
+      `${list.length} granted ARN pattern(s) are wider than the project's own names (listed under "widened" in --json): ${causes}.`,
+    ),
   ];
 }

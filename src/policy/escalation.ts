@@ -1,4 +1,5 @@
 import type { NamedPolicy, Statement } from '../model';
+import type { EscalationClause, EscalationRules } from '../catalog/schemas';
 import type { Reach } from './merge-disjoint';
 
 /** A combination of grants that lets the holder gain permissions beyond the policy. */
@@ -9,27 +10,6 @@ export interface EscalationFinding {
   readonly mitigation: string;
   /** The grants that make the rule fire: `action on resource`. */
   readonly grants: readonly string[];
-}
-
-type Clause =
-  | { readonly kind: 'granted'; readonly actions: readonly string[]; readonly unlessConditionKey?: string }
-  | { readonly kind: 'passRoleTo'; readonly services: 'computeServices' }
-  | {
-      readonly kind: 'broad';
-      readonly actions: readonly string[];
-      readonly resourceType: string;
-      readonly minimumPrefix: number;
-    };
-
-export interface EscalationRules {
-  readonly computeServices: readonly string[];
-  readonly rules: ReadonlyArray<{
-    readonly id: string;
-    readonly severity: 'high' | 'medium';
-    readonly clauses: readonly Clause[];
-    readonly reason: string;
-    readonly mitigation: string;
-  }>;
 }
 
 /**
@@ -62,7 +42,7 @@ export function escalationFindings(
 
 /** `action on resource` for every pair the clause matches; merged statements only count the resources an action can reach. */
 function matchingGrants(
-  clause: Clause,
+  clause: EscalationClause,
   statements: readonly Statement[],
   computeServices: readonly string[],
   reach: Reach,

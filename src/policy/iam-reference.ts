@@ -10,6 +10,11 @@ export interface ActionResourceType {
   readonly required: boolean;
   /** ARN formats, `${Partition}`-style placeholders (some types have two). */
   readonly formats: readonly string[];
+  /**
+   * What the service authorizes this action on after an ARN of these formats (a log group's
+   * `:*`, data/cfn-resource-names.json `arnSuffix`); a pattern ending in `*` needs none.
+   */
+  readonly suffix?: string;
 }
 
 export interface ActionInfo {
@@ -168,12 +173,26 @@ function readMissing(actions: readonly string[], types: readonly string[]): void
 }
 
 /**
+ * What a service authorizes its actions on after the ARN of the reference's format for a
+ * resource type (`service:key`): CloudWatch Logs' log groups take `:*` for all but tagging.
+ */
+export interface FormatSuffix {
+  readonly arnType: string;
+  readonly suffix: string;
+  /** Actions (IAM spelling, any case) authorized on the format as the reference writes it. */
+  readonly exceptActions: readonly string[];
+}
+
+/**
  * The reference for these actions and resource types (`service:key`), reading only the files
  * of the services they name. It answers for exactly these: an action not asked for is unknown.
+ * `suffixes` say where a service authorizes an action after the reference's ARN
+ * (data/cfn-resource-names.json `arnSuffix`).
  */
 export async function loadIamReference(
   actions: Iterable<string>,
   arnTypes: Iterable<string>,
+  suffixes: readonly FormatSuffix[] = [],
 ): Promise<IamReference> {
   const asked = [...new Set(actions)];
   // `service:name`, lowercased (the files' keys); anything after a second colon is not part of it.
@@ -200,11 +219,21 @@ export async function loadIamReference(
       action.toLowerCase(),
       record && {
         name: `${service.toLowerCase()}:${record.name}`,
-        resourceTypes: record.resourceTypes.map((type) => ({
-          key: type.name,
-          required: type.required,
-          formats: formatsOf(`${service}:${type.name}`.toLowerCase()),
-        })),
+        resourceTypes: record.resourceTypes.map((type) => {
+          const arnType = `${service}:${type.name}`.toLowerCase();
+          const found = formatsOf(arnType);
+          const suffix = suffixes.find(
+            (s) =>
+              s.arnType.toLowerCase() === arnType &&
+              !s.exceptActions.some((a) => a.toLowerCase() === `${service}:${record.name}`.toLowerCase()),
+          );
+          return {
+            key: type.name,
+            required: type.required,
+            formats: found,
+            ...(suffix ? { suffix: suffix.suffix } : {}),
+          };
+        }),
         conditionKeys: record.conditionKeys,
         accessLevel: record.accessLevel as ActionInfo['accessLevel'],
       },

@@ -1,8 +1,9 @@
-import type { Statement } from '../model';
+import type { Grant, Statement } from '../model';
 import { patternMayMatchFormat } from './arn-overlap';
 import type { IamReference } from './iam-reference';
 import { statementSize } from './render';
-import { conditionKey, statement } from './statements';
+import { conditionKey } from './conditions';
+import { append, statement, type DraftStatement } from './statements';
 
 /**
  * Merged statements stay below this size so that packing can still move them between
@@ -41,32 +42,42 @@ export function reachFrom(iam: IamReference): Reach {
  * policy within a few documents without widening anything; statements on `*` stay apart.
  */
 export function mergeAcrossResourceTypes(
-  statements: readonly Statement[],
+  drafts: readonly DraftStatement[],
   reach: Reach,
   maxStatementSize = MAX_MERGED_STATEMENT_SIZE,
-): Statement[] {
-  const merged: Statement[] = [];
-  const ordered = [...statements].sort(
-    (a, b) => size(b) - size(a) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+): DraftStatement[] {
+  const merged: Array<{ statement: Statement; grants: Grant[]; size: number }> = [];
+  const ordered = [...drafts].sort(
+    (a, b) =>
+      size(b.statement) - size(a.statement) ||
+      JSON.stringify(a.statement).localeCompare(JSON.stringify(b.statement)),
   );
   for (const candidate of ordered) {
-    const index = candidate.Resource.includes('*')
-      ? -1
-      : merged.findIndex(
-          (m) => compatible(m, candidate, reach) && mergedSize(m, candidate) <= maxStatementSize,
-        );
+    const own = statementSize(candidate.statement);
+    // A merge is never smaller than either statement: one already too big merges with nothing.
+    const index =
+      candidate.statement.Resource.includes('*') || own > maxStatementSize
+        ? -1
+        : merged.findIndex(
+            (m) =>
+              m.size <= maxStatementSize &&
+              compatible(m.statement, candidate.statement, reach) &&
+              mergedSize(m.statement, candidate.statement) <= maxStatementSize,
+          );
     if (index < 0) {
-      merged.push(candidate);
+      merged.push({ statement: candidate.statement, grants: [...candidate.grants], size: own });
       continue;
     }
     const target = merged[index];
-    merged[index] = statement(
-      [...target.Action, ...candidate.Action],
-      [...target.Resource, ...candidate.Resource],
-      target.Condition,
+    target.statement = statement(
+      [...target.statement.Action, ...candidate.statement.Action],
+      [...target.statement.Resource, ...candidate.statement.Resource],
+      target.statement.Condition,
     );
+    target.size = statementSize(target.statement);
+    append(target.grants, candidate.grants);
   }
-  return merged;
+  return merged.map(({ statement: merged, grants }) => ({ statement: merged, grants }));
 }
 
 function compatible(a: Statement, b: Statement, reach: Reach): boolean {

@@ -1,6 +1,5 @@
-import type { ConditionBlock } from '../model';
-import type { ScopedRequirement } from './scope';
-import { withStringEquals } from './statements';
+import type { ConditionBlock, Grant } from '../model';
+import { withStringEquals } from './conditions';
 
 /**
  * Pins requests to the project's region with `aws:RequestedRegion` where the ARN cannot:
@@ -9,13 +8,13 @@ import { withStringEquals } from './statements';
  * are requested in us-east-1 and never get one.
  */
 export function pinToRegion(
-  requirements: readonly ScopedRequirement[],
+  grants: readonly Grant[],
   region: string | undefined,
   globalServices: readonly string[],
-): ScopedRequirement[] {
-  if (!region) return [...requirements];
+): Grant[] {
+  if (!region) return [...grants];
   const global = new Set(globalServices);
-  // One pinned condition per distinct condition: requirements share them (millions in a big project).
+  // One pinned condition per distinct condition: grants share them.
   const pinned = new Map<ConditionBlock | undefined, ConditionBlock>();
   const pin = (condition: ConditionBlock | undefined): ConditionBlock => {
     let result = pinned.get(condition);
@@ -25,11 +24,11 @@ export function pinToRegion(
     }
     return result;
   };
-  return requirements.map((requirement) => {
-    const service = requirement.action.split(':')[0];
-    if (global.has(service) || regionInArn(requirement.resource)) return requirement;
-    const { action, resource, phase, reason } = requirement;
-    return { action, resource, condition: pin(requirement.condition), phase, reason };
+  return grants.map((grant) => {
+    const service = grant.action.split(':')[0];
+    if (global.has(service) || regionInArn(grant.resource)) return grant;
+    const { action, resource, origins } = grant;
+    return { action, resource, condition: pin(grant.condition), origins };
   });
 }
 

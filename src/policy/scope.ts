@@ -1,285 +1,174 @@
-import type { ConditionBlock, Inventory, Phase, ProjectContext, Reason, Requirement } from '../model';
-import type { Catalog, NameRule } from '../requirements/catalog';
-import { own } from '../inventory/intrinsics';
-import { resourceLabel } from '../inventory/resource-label';
-import { buildArns, commonPrefixPatterns, nameKey, withoutCovered, type PseudoValues } from './arn-patterns';
-import { foldNames } from './fold-names';
-import type { ActionResourceType, IamReference } from './iam-reference';
+/**
+ * Scoping: from requirements (an action, maybe an ARN) to grants (an action on each ARN of
+ * the project it needs). Requirements that scope alike form one group, scoped once; each
+ * grant refers to the groups that need it, so the cost is linear in requirements plus grants.
+ */
+import type { Grant, Requirement } from '../model';
+import type { PseudoValues } from './arn-patterns';
+import { actsOnOwnType, arnsForAction } from './arns-for-action';
+import { conditionId } from './conditions';
+import type { IamReference } from './iam-reference';
+import { ownerKey, type NameRegistry } from './name-registry';
+import { warning, type Warning } from '../results';
 
-/** A requirement with its final ARN pattern and the action's canonical spelling. */
-export interface ScopedRequirement {
+/**
+ * Requirements that get the same ARNs and condition: same action (IAM's spelling), same ARN
+ * or same resource type, same condition, and the same owning resource when the action is on
+ * the handler's own type (lambda:TagResource of function fn1: fn1's ARN).
+ */
+export interface RequirementGroup {
   readonly action: string;
-  readonly resource: string;
-  readonly condition?: ConditionBlock;
-  readonly phase: Phase;
-  readonly reason: Reason;
+  /** The first member: its resource, type, owner and condition are the group's. */
+  readonly first: Requirement;
+  /** Scoped to its owner's names of its own type. */
+  readonly own: boolean;
+  readonly members: readonly Requirement[];
 }
 
-/** The names of one CloudFormation type's resources in the project, and where IAM puts them. */
-export interface TypeNames {
-  /** IAM resource type (`service:key`) whose ARN carries the name. */
-  readonly arnType: string;
-  /** Name keys (see arn-patterns nameKey) of that type's ARN formats. */
-  readonly keys: readonly string[];
-  readonly names: readonly string[];
-}
-
-/**
- * Names the project gives its resources: by name key (every type that shares an ARN shape), by
- * CloudFormation type, and why a name pattern stands for more than one known name.
- */
-export interface NameRegistry {
-  readonly names: ReadonlyMap<string, readonly string[]>;
-  readonly byType: ReadonlyMap<string, TypeNames>;
-  /**
-   * `<resource label>\n<CloudFormation type>` → the names of that type one inventory resource
-   * declares: what its handlers act on (a function's handler acts on that function).
-   */
-  readonly byResource: ReadonlyMap<string, readonly string[]>;
-  /** `<name key>|<name pattern>` → why it is a pattern (an id assigned at creation, a fold). */
-  readonly causes: ReadonlyMap<string, string>;
-  /** IAM resource types (`service:key`, lower case) never scoped to a bare `*` name. */
-  readonly neverBare: ReadonlySet<string>;
+/** The grants of a set of requirements, and the requirements no ARN of the project fits. */
+export interface ScopedGrants {
+  /** Unique by (action, resource, condition), in the order their first requirement came. */
+  readonly grants: Grant[];
+  /** Requirements left out: they act only on kinds of resource the project names none of. */
+  readonly unscoped: Requirement[];
 }
 
 /**
- * More ARN patterns than this for one action, none of them naming a resource of the project
- * (API Gateway's many path types), collapse into their common prefix. Patterns built from the
- * project's names never collapse: long name lists are folded by the engine instead.
+ * Groups requirements that scope alike, in the order of their first member. Which groups
+ * there are depends on the registry's types only, not on its names: the same groups serve
+ * every attempt with folded names.
  */
-const MAX_UNNAMED_PATTERNS_PER_ACTION = 6;
-
-export function buildNameRegistry(
-  inventory: Inventory,
-  catalog: Catalog,
+export function groupRequirements(
+  requirements: readonly Requirement[],
   iam: IamReference,
-  deployedOutputs: ProjectContext['deployedOutputs'] = {},
-): NameRegistry {
-  const names = new Map<string, Set<string>>();
-  const byType = new Map<string, { arnType: string; keys: string[]; names: Set<string> }>();
-  const byResource = new Map<string, Set<string>>();
-  const causes = new Map<string, string>();
-  for (const resource of inventory.resources) {
-    const label = resourceLabel(resource);
-    for (const cfn of resource.cfnResources) {
-      const rule = own(catalog.resourceNames.types, cfn.type);
-      if (!rule) continue;
-      const owned = byResource.get(ownerKey(label, cfn.type)) ?? new Set<string>();
-      byResource.set(ownerKey(label, cfn.type), owned);
-      const keys = [...new Set(iam.formats(rule.arnType).flatMap((format) => nameKey(format) ?? []))];
-      const entry = byType.get(cfn.type) ?? { arnType: rule.arnType, keys, names: new Set<string>() };
-      byType.set(cfn.type, entry);
-      const deployed = deployedIds(rule, own(deployedOutputs ?? {}, `${resource.category}/${resource.name}`));
-      for (const name of cfn.names.includes('*') && deployed.length > 0 ? deployed : cfn.names) {
-        entry.names.add(name);
-        owned.add(name);
-        const cause =
-          cfn.nameCauses && Object.hasOwn(cfn.nameCauses, name) ? cfn.nameCauses[name] : undefined;
-        for (const key of cause ? keys : [])
-          if (!causes.has(`${key}|${name}`)) causes.set(`${key}|${name}`, cause!);
+  registry: NameRegistry,
+): RequirementGroup[] {
+  const canonical = new Map<string, string>();
+  const ownType = new Map<string, Map<string, boolean>>();
+  // Nested maps keyed by the requirements' own strings (their hashes are cached): a key
+  // made by concatenation would be a new string to hash for each of millions of requirements.
+  type ByCondition = Map<
+    number,
+    { action: string; first: Requirement; own: boolean; members: Requirement[] }
+  >;
+  const onResource = new Map<string, Map<string, ByCondition>>();
+  const onType = new Map<string, Map<string, Map<string, ByCondition>>>();
+  const groups: RequirementGroup[] = [];
+  for (const requirement of requirements) {
+    let action = canonical.get(requirement.action);
+    if (action === undefined) {
+      action = iam.action(requirement.action)?.name ?? requirement.action;
+      canonical.set(requirement.action, action);
+    }
+    const { resourceType = '', resource: owner } = requirement.reason;
+    let own = false;
+    let byCondition: ByCondition;
+    if (requirement.resource !== undefined)
+      byCondition = child(child(onResource, action), requirement.resource);
+    else {
+      const types = child(ownType, action);
+      let known = types.get(resourceType);
+      if (known === undefined) {
+        known = resourceType !== '' && actsOnOwnType(action, resourceType, iam, registry);
+        types.set(resourceType, known);
       }
-      for (const key of keys) {
-        const set = names.get(key) ?? new Set<string>();
-        entry.names.forEach((name) => set.add(name));
-        names.set(key, set);
+      own = known;
+      // Only an action on the handler's own type depends on which resource asks for it.
+      byCondition = child(child(child(onType, action), resourceType), own ? owner : '');
+    }
+    const condition = conditionId(requirement.condition);
+    const group = byCondition.get(condition);
+    if (group) group.members.push(requirement);
+    else {
+      const created = { action, first: requirement, own, members: [requirement] };
+      byCondition.set(condition, created);
+      groups.push(created);
+    }
+  }
+  return groups;
+}
+
+/**
+ * Gives every group its concrete ARN patterns (its own, or those of the project's resources
+ * of the types the action is authorized on, see arnsForAction) and makes the grants.
+ */
+export function scopeGroups(
+  groups: readonly RequirementGroup[],
+  iam: IamReference,
+  registry: NameRegistry,
+  pseudo: PseudoValues,
+): ScopedGrants {
+  // ARNs per action, type and the owner's own names (folded names are shared by many owners).
+  const scopes = new Map<string, Map<string, Map<string, string[]>>>();
+  const byGrant = new Map<string, Map<string, Map<number, Array<readonly Requirement[]>>>>();
+  const grants: Grant[] = [];
+  const unscoped: Requirement[] = [];
+  for (const { action, first, own, members } of groups) {
+    let resources: string[];
+    if (first.resource !== undefined) resources = [first.resource];
+    else {
+      const { resourceType = '', resource: owner } = first.reason;
+      const cached = child(child(scopes, action), resourceType);
+      const names = own ? (registry.byResource.get(ownerKey(owner, resourceType))?.join('\n') ?? '') : '';
+      let scoped = cached.get(names);
+      if (!scoped) {
+        scoped = arnsForAction(action, iam, registry, pseudo, resourceType || undefined, owner);
+        cached.set(names, scoped);
+      }
+      resources = scoped;
+    }
+    if (resources.length === 0) for (const member of members) unscoped.push(member);
+    const condition = conditionId(first.condition);
+    const onAction = child(byGrant, action);
+    for (const resource of resources) {
+      const byCondition = child(onAction, resource);
+      const origins = byCondition.get(condition);
+      if (origins) origins.push(members);
+      else {
+        const created: Array<readonly Requirement[]> = [members];
+        byCondition.set(condition, created);
+        grants.push(
+          first.condition
+            ? { action, resource, condition: first.condition, origins: created }
+            : { action, resource, origins: created },
+        );
       }
     }
   }
-  // What services create on their own for the project's resources (an Amplify branch's topics).
-  for (const resource of inventory.resources)
-    for (const { arnType, names: created } of resource.cfnResources.flatMap((c) => c.createdNames ?? []))
-      for (const key of new Set(iam.formats(arnType).flatMap((format) => nameKey(format) ?? []))) {
-        const set = names.get(key) ?? new Set<string>();
-        created.forEach((name) => set.add(name));
-        names.set(key, set);
-      }
-  return {
-    names: new Map([...names].map(([key, set]) => [key, withoutCovered(set)])),
-    byType: new Map(
-      [...byType].map(([type, entry]) => [type, { ...entry, names: withoutCovered(entry.names) }]),
-    ),
-    byResource: new Map([...byResource].map(([key, set]) => [key, withoutCovered(set)])),
-    causes,
-    neverBare: new Set(catalog.resourceNames.neverBare.arnTypes.map((type) => type.toLowerCase())),
-  };
+  return { grants, unscoped };
 }
 
-const ownerKey = (label: string, cfnType: string): string => `${label}\n${cfnType}`;
-
-/** The ids amplify-meta.json records for a resource, for a type whose id is assigned at creation. */
-function deployedIds(rule: NameRule, outputs: Readonly<Record<string, string>> | undefined): string[] {
-  if (!outputs || rule.generated !== 'random') return [];
-  return (rule.deployedOutputs ?? []).flatMap((output) => own(outputs, output) ?? []);
+/** The map under `key`, made when missing. */
+function child<K, V extends Map<unknown, unknown>>(map: Map<K, V>, key: K): V {
+  let found = map.get(key);
+  if (!found) {
+    found = new Map() as V;
+    map.set(key, found);
+  }
+  return found;
 }
 
-/** Gives every requirement a concrete ARN pattern: its own, or one per resource type it acts on. */
-export function scopeRequirements(
+/** Groups and scopes in one step (see groupRequirements and scopeGroups). */
+export const scopeRequirements = (
   requirements: readonly Requirement[],
   iam: IamReference,
   registry: NameRegistry,
   pseudo: PseudoValues,
-): ScopedRequirement[] {
-  const cache = new Map<string, string[]>();
-  const scoped: ScopedRequirement[] = [];
-  for (const requirement of requirements) {
-    const action = iam.action(requirement.action)?.name ?? requirement.action;
-    let resources: string[];
-    if (requirement.resource !== undefined) {
-      resources = [requirement.resource];
-    } else {
-      const { cfnType, resource: owner } = requirement.reason;
-      // Only an action on the handler's own type depends on which resource asks for it.
-      const own = cfnType !== undefined && actsOnOwnType(action, cfnType, iam, registry);
-      const key = `${action} ${cfnType ?? ''} ${own ? owner : ''}`;
-      resources = cache.get(key) ?? arnsForAction(action, iam, registry, pseudo, cfnType, owner);
-      cache.set(key, resources);
-    }
-    for (const resource of resources) scoped.push(withResource(requirement, action, resource));
-  }
-  return scoped;
-}
+): ScopedGrants => scopeGroups(groupRequirements(requirements, iam, registry), iam, registry, pseudo);
 
-/**
- * The scoped copy, written out field by field: an object literal with a spread is several
- * times larger, and a big project has millions of these.
- */
-const withResource = (requirement: Requirement, action: string, resource: string): ScopedRequirement =>
-  requirement.condition
-    ? {
-        action,
-        resource,
-        condition: requirement.condition,
-        phase: requirement.phase,
-        reason: requirement.reason,
-      }
-    : { action, resource, phase: requirement.phase, reason: requirement.reason };
-
-/**
- * The project's ARNs for the resource types the action is authorized on; `*` for actions IAM
- * authorizes on no resource type; none when it acts only on kinds the project has none of
- * (roles, functions, tables, ... see data/cfn-resource-names.json neverBare). A handler's action
- * that IAM authorizes on the handler's own resource type acts on the resource being deployed:
- * it gets the names of that type its `owner` declares (lambda:TagResource for function/fn1: fn1),
- * else every name of the type in the project. Scoping each resource's handlers to its own names
- * keeps the cost linear in the number of resources.
- */
-export function arnsForAction(
-  action: string,
-  iam: IamReference,
-  registry: NameRegistry,
-  pseudo: PseudoValues,
-  cfnType?: string,
-  owner?: string,
-): string[] {
-  const info = iam.action(action);
-  if (!info || info.resourceTypes.length === 0) return ['*'];
-  const service = action.split(':')[0].toLowerCase();
-  const handled = cfnType ? registry.byType.get(cfnType) : undefined;
-  const handledType = handled ? ownType(info.resourceTypes, service, handled) : undefined;
-  const named: string[] = [];
-  const unnamed: string[] = [];
-  const bareForbidden = (type: ActionResourceType): boolean =>
-    registry.neverBare.has(`${service}:${type.key}`.toLowerCase());
-  const add = (type: ActionResourceType, names: readonly string[] | undefined): void => {
-    for (const format of type.formats) {
-      const known = names ?? registry.names.get(nameKey(format) ?? '');
-      const anonymous = !known || known.every((name) => name === '*');
-      // No resource of this kind in the project: nothing of it to grant, rather than all of the account's.
-      if (anonymous && bareForbidden(type)) continue;
-      (anonymous ? unnamed : named).push(...buildArns(format, pseudo, known));
-    }
-  };
-  if (handled && handledType) {
-    const owned = owner !== undefined ? registry.byResource.get(ownerKey(owner, cfnType!)) : undefined;
-    add(handledType, owned && owned.length > 0 ? owned : handled.names);
-    info.resourceTypes
-      .filter((type) => type.required && type !== handledType)
-      .forEach((type) => add(type, undefined));
-  } else {
-    chooseTypes(info.resourceTypes, registry).forEach((type) => add(type, undefined));
-  }
-  const wide = withoutCovered(unnamed);
-  return withoutCovered([
-    ...named,
-    ...(wide.length > MAX_UNNAMED_PATTERNS_PER_ACTION ? commonPrefixPatterns(wide) : wide),
-  ]);
-}
-
-/** The resource type of the action that is the handler's own type (its ARN carries the handler's names). */
-const ownType = (
-  types: readonly ActionResourceType[],
-  service: string,
-  handled: TypeNames,
-): ActionResourceType | undefined =>
-  types.find((type) => `${service}:${type.key}`.toLowerCase() === handled.arnType.toLowerCase());
-
-/** Does IAM authorize the action on the resource type the handler deploys? */
-function actsOnOwnType(action: string, cfnType: string, iam: IamReference, registry: NameRegistry): boolean {
-  const handled = registry.byType.get(cfnType);
-  const info = iam.action(action);
-  return (
-    !!handled &&
-    !!info &&
-    ownType(info.resourceTypes, action.split(':')[0].toLowerCase(), handled) !== undefined
-  );
-}
-
-/**
- * The resource types to scope to: the required ones; when none is required, the ones the
- * project has names for; when it has none, all of them.
- */
-function chooseTypes(
-  types: readonly ActionResourceType[],
-  registry: NameRegistry,
-): readonly ActionResourceType[] {
-  const required = types.filter((type) => type.required);
-  if (required.length > 0) return required;
-  const named = types.filter((type) =>
-    type.formats.some((format) => registry.names.has(nameKey(format) ?? '')),
-  );
-  return named.length > 0 ? named : types;
-}
-
-/**
- * A registry whose name lists longer than `maxNames` are folded into prefix patterns
- * (`fn1-dev`, `fn2-dev` → `fn*-dev`; see fold-names), the same fold for every type that shares
- * a name key. Wider, still tied to the project's names; used only when the exact names do not
- * fit IAM's size limits. `anchors` are the stack-name prefixes a fold may not cut short.
- */
-export function compactRegistry(
-  registry: NameRegistry,
-  maxNames: number,
-  anchors: readonly string[],
-): { registry: NameRegistry; folded: string[] } {
-  const folded: string[] = [];
-  const names = new Map<string, readonly string[]>();
-  const causes = new Map(registry.causes);
-  const mapping = new Map<string, ReadonlyMap<string, string>>();
-  for (const [key, list] of registry.names) {
-    const groups = list.length > maxNames ? foldNames(list, maxNames, anchors) : [];
-    const byName = new Map<string, string>();
-    for (const group of groups) {
-      if (group.members.length < 2) continue;
-      group.members.forEach((member) => byName.set(member, group.pattern));
-      const line = `${group.members.length} names (${key.replace('|', ' ')}) → ${group.pattern}`;
-      folded.push(line);
-      causes.set(`${key}|${group.pattern}`, `folded to fit IAM's size limits: ${group.members.join(', ')}`);
-    }
-    mapping.set(key, byName);
-    names.set(key, withoutCovered(list.map((name) => byName.get(name) ?? name)));
-  }
-  const byType = new Map(
-    [...registry.byType].map(([type, entry]) => {
-      const byName = mapping.get(entry.keys[0] ?? '');
-      return [type, { ...entry, names: withoutCovered(entry.names.map((n) => byName?.get(n) ?? n)) }];
-    }),
-  );
-  const byResource = new Map(
-    [...registry.byResource].map(([owner, list]) => {
-      const type = owner.slice(owner.indexOf('\n') + 1);
-      const byName = mapping.get(registry.byType.get(type)?.keys[0] ?? '');
-      return [owner, withoutCovered(list.map((n) => byName?.get(n) ?? n))];
-    }),
-  );
-  return { registry: { ...registry, names, byType, byResource, causes }, folded };
+/** A warning for the requirements left out because the project has no resource of the kind they act on. */
+export function notScopedWarnings(unscoped: readonly Requirement[], iam: IamReference): Warning[] {
+  const left = new Set<string>();
+  for (const { action, reason } of unscoped)
+    left.add(
+      `${iam.action(action)?.name ?? action} (${reason.resource}${reason.resourceType ? `: ${reason.resourceType}` : ''})`,
+    );
+  return left.size === 0
+    ? []
+    : [
+        warning(
+          'not-granted',
+          `Not granted: ${[...left].sort().join(', ')}. They act only on kinds of resource (roles, functions, tables, buckets, ...) the project's templates name none of, and a bare * would reach every one in the account.`,
+        ),
+      ];
 }

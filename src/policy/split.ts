@@ -1,7 +1,8 @@
-import { LeastPrivilegeError } from '../errors';
-import type { PolicyDocument, Statement } from '../model';
+import type { Grant } from '../model';
+import { covers } from './arn-patterns';
 import { EMPTY_DOCUMENT_SIZE, statementSize } from './render';
-import { statement as makeStatement } from './statements';
+import { statement as makeStatement, type DraftStatement } from './statements';
+import { MAX_SID_LENGTH } from './sids';
 
 /** IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
 export const MANAGED_POLICY_MAX_CHARACTERS = 6144;
@@ -9,70 +10,124 @@ export const MAX_MANAGED_POLICIES_PER_IDENTITY = 10;
 
 /** Room for statements in one document: the limit minus the empty document (each statement also costs a comma). */
 const roomFor = (maxCharacters: number): number => maxCharacters - EMPTY_DOCUMENT_SIZE;
-/** Room a statement's own JSON may take, leaving room for its Sid (at most this long) and comma. */
-const SID_ALLOWANCE = 40;
+/** Room a statement's own JSON leaves for its Sid: `"Sid":"<at most MAX_SID_LENGTH>",`. */
+export const SID_ALLOWANCE = '"Sid":"",'.length + MAX_SID_LENGTH;
+
+/** Why the statements do not fit IAM's limits, and what the user can do. */
+export interface LimitProblem {
+  readonly message: string;
+  readonly resolution: string;
+}
+
+/** Statements that fit, or why not. */
+export type Fitted<T> = { readonly fits: T } | { readonly problem: LimitProblem };
 
 /** Splits statements too big for one document into halves, by actions first, then by resources. */
 export function splitOversized(
-  statements: readonly Statement[],
+  drafts: readonly DraftStatement[],
   maxCharacters = MANAGED_POLICY_MAX_CHARACTERS,
-): Statement[] {
-  return statements.flatMap((s) => fitting(s, roomFor(maxCharacters) - SID_ALLOWANCE));
+): Fitted<DraftStatement[]> {
+  const pieces: DraftStatement[] = [];
+  for (const draft of drafts) {
+    const problem = fitting(draft, roomFor(maxCharacters) - SID_ALLOWANCE, pieces);
+    if (problem) return { problem };
+  }
+  return { fits: pieces };
 }
 
 /**
- * Packs statements into as few documents as fit under the managed-policy size (first fit,
- * largest first). Throws when more documents would be needed than one identity can have attached.
+ * The fewest documents the statements can take, from their sizes alone (splitting only adds
+ * characters): when even that is more than an identity may have, nothing needs splitting or
+ * packing to know the statements do not fit.
  */
-export function packDocuments(
-  statements: readonly Statement[],
+export function tooManyDocuments(
+  drafts: readonly DraftStatement[],
   maxCharacters = MANAGED_POLICY_MAX_CHARACTERS,
   maxDocuments = MAX_MANAGED_POLICIES_PER_IDENTITY,
-): PolicyDocument[] {
-  const room = roomFor(maxCharacters);
-  const sized = statements
-    .map((s) => ({ statement: s, size: statementSize(s) + 1 }))
-    .sort((a, b) => b.size - a.size);
-  const bins: Array<{ statements: Statement[]; free: number }> = [];
-  for (const { statement, size } of sized) {
-    const bin = bins.find((b) => b.free >= size);
-    if (bin) {
-      bin.statements.push(statement);
-      bin.free -= size;
-    } else {
-      bins.push({ statements: [statement], free: room + 1 - size });
-    }
-  }
-  if (bins.length > maxDocuments) {
-    throw new LeastPrivilegeError(
-      'limit',
-      `The policy needs ${bins.length} managed policies of at most ${maxCharacters} characters; one identity can have ${maxDocuments} attached.`,
-      'Generate for fewer phases (--phases push), or split the project into smaller Amplify projects.',
-    );
-  }
-  return bins.map((bin) => ({ Version: '2012-10-17', Statement: bin.statements }));
+): LimitProblem | undefined {
+  let total = 0;
+  for (const { statement } of drafts) total += statementSize(statement) + 1;
+  const fewest = Math.ceil(total / (roomFor(maxCharacters) + 1));
+  return fewest > maxDocuments ? tooMany(`at least ${fewest}`, maxCharacters, maxDocuments) : undefined;
 }
 
-function fitting(statement: Statement, room: number): Statement[] {
-  if (statementSize(statement) <= room) return [statement];
-  const { Action: actions, Resource: resources, Condition: condition } = statement;
-  if (actions.length > 1) {
-    const half = Math.ceil(actions.length / 2);
-    return [
-      makeStatement(actions.slice(0, half), resources, condition),
-      makeStatement(actions.slice(half), resources, condition),
-    ].flatMap((s) => fitting(s, room));
+const tooMany = (count: string, maxCharacters: number, maxDocuments: number): LimitProblem => ({
+  message: `The policy needs ${count} managed policies of at most ${maxCharacters} characters; one identity can have ${maxDocuments} attached.`,
+  resolution:
+    'Generate for fewer phases (--phases push), or split the project into smaller Amplify projects.',
+});
+
+/**
+ * Packs statements into as few documents as fit under the managed-policy size (first fit,
+ * largest first); a problem when more documents would be needed than one identity can have
+ * attached.
+ */
+export function packDocuments(
+  drafts: readonly DraftStatement[],
+  maxCharacters = MANAGED_POLICY_MAX_CHARACTERS,
+  maxDocuments = MAX_MANAGED_POLICIES_PER_IDENTITY,
+): Fitted<DraftStatement[][]> {
+  const room = roomFor(maxCharacters);
+  const sized = drafts
+    .map((draft) => ({ draft, size: statementSize(draft.statement) + 1 }))
+    .sort((a, b) => b.size - a.size);
+  const bins: Array<{ drafts: DraftStatement[]; free: number }> = [];
+  for (const { draft, size } of sized) {
+    const bin = bins.find((b) => b.free >= size);
+    if (bin) {
+      bin.drafts.push(draft);
+      bin.free -= size;
+    } else {
+      bins.push({ drafts: [draft], free: room + 1 - size });
+    }
   }
-  if (resources.length > 1) {
-    const half = Math.ceil(resources.length / 2);
-    return [
-      makeStatement(actions, resources.slice(0, half), condition),
-      makeStatement(actions, resources.slice(half), condition),
-    ].flatMap((s) => fitting(s, room));
-  }
-  throw new LeastPrivilegeError(
-    'limit',
-    `A single statement for ${actions[0]} on ${resources[0]} is larger than a managed policy (${room} characters).`,
-    'Shorten the resource names in the templates.',
-  );
+  if (bins.length > maxDocuments)
+    return { problem: tooMany(String(bins.length), maxCharacters, maxDocuments) };
+  return { fits: bins.map((bin) => bin.drafts) };
 }
+
+/** Appends the draft, or its halves, to `pieces`; a problem when one action on one resource is too big. */
+function fitting(draft: DraftStatement, room: number, pieces: DraftStatement[]): LimitProblem | undefined {
+  if (statementSize(draft.statement) <= room) {
+    pieces.push(draft);
+    return undefined;
+  }
+  const { Action: actions, Resource: resources, Condition: condition } = draft.statement;
+  let halves: [DraftStatement, DraftStatement];
+  if (actions.length > 1) {
+    const first = actions.slice(0, Math.ceil(actions.length / 2));
+    const inFirst = new Set(first);
+    halves = [
+      half(first, resources, condition, draft.grants, (g) => inFirst.has(g.action)),
+      half(actions.slice(first.length), resources, condition, draft.grants, (g) => !inFirst.has(g.action)),
+    ];
+  } else if (resources.length > 1) {
+    const first = resources.slice(0, Math.ceil(resources.length / 2));
+    const [inFirstHalf, inSecondHalf] = [new Set(first), new Set(resources.slice(first.length))];
+    // A grant's resource is in the statement, or covered by a wider pattern of it (rare).
+    const inFirst = (g: Grant): boolean =>
+      inFirstHalf.has(g.resource) ||
+      (!inSecondHalf.has(g.resource) && first.some((pattern) => covers(pattern, g.resource)));
+    halves = [
+      half(actions, first, condition, draft.grants, inFirst),
+      half(actions, resources.slice(first.length), condition, draft.grants, (g) => !inFirst(g)),
+    ];
+  } else {
+    return {
+      message: `A single statement for ${actions[0]} on ${resources[0]} is larger than a managed policy (${room} characters).`,
+      resolution: 'Shorten the resource names in the templates.',
+    };
+  }
+  return fitting(halves[0], room, pieces) ?? fitting(halves[1], room, pieces);
+}
+
+const half = (
+  actions: readonly string[],
+  resources: readonly string[],
+  condition: DraftStatement['statement']['Condition'],
+  grants: readonly Grant[],
+  keep: (grant: Grant) => boolean,
+): DraftStatement => ({
+  statement: makeStatement(actions, resources, condition),
+  grants: grants.filter(keep),
+});

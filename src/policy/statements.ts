@@ -1,44 +1,57 @@
-import type { ConditionBlock, Statement } from '../model';
+import type { ConditionBlock, Grant, Statement } from '../model';
 import { withoutCovered } from './arn-patterns';
-import type { ScopedRequirement } from './scope';
+import { canonicalCondition, conditionKey } from './conditions';
 
 /**
- * Groups scoped requirements into statements: per condition, actions that need the same
- * resources share a statement. Nothing is widened: a statement allows exactly the pairs
- * (action, resource) some requirement asked for, or fewer resources when a wider pattern of
- * the same action covers them.
+ * A statement with the grants it allows: its origins, kept through every merge and split (as
+ * aws-cdk's statement merging keeps its originsMap), so that each statement of the documents
+ * leads back to the requirements that need it without matching anything again.
  */
-export function groupStatements(scoped: readonly ScopedRequirement[]): Statement[] {
+export interface DraftStatement {
+  readonly statement: Statement;
+  readonly grants: readonly Grant[];
+}
+
+/**
+ * Groups grants into statements: per condition, actions that need the same resources share a
+ * statement. Nothing is widened: a statement allows exactly the pairs (action, resource) some
+ * grant asked for, or fewer resources when a wider pattern of the same action covers them.
+ */
+export function groupStatements(grants: readonly Grant[]): DraftStatement[] {
   const byCondition = new Map<
     string,
-    { condition?: ConditionBlock; resourcesByAction: Map<string, Set<string>> }
+    { condition?: ConditionBlock; byAction: Map<string, { resources: Set<string>; grants: Grant[] }> }
   >();
-  for (const requirement of scoped) {
-    const key = conditionKey(requirement.condition);
-    const group = byCondition.get(key) ?? {
-      condition: canonicalCondition(requirement.condition),
-      resourcesByAction: new Map(),
-    };
-    byCondition.set(key, group);
-    const resources = group.resourcesByAction.get(requirement.action) ?? new Set<string>();
-    resources.add(requirement.resource);
-    group.resourcesByAction.set(requirement.action, resources);
+  for (const grant of grants) {
+    const key = conditionKey(grant.condition);
+    let group = byCondition.get(key);
+    if (!group) {
+      group = { condition: canonicalCondition(grant.condition), byAction: new Map() };
+      byCondition.set(key, group);
+    }
+    let entry = group.byAction.get(grant.action);
+    if (!entry) {
+      entry = { resources: new Set(), grants: [] };
+      group.byAction.set(grant.action, entry);
+    }
+    entry.resources.add(grant.resource);
+    entry.grants.push(grant);
   }
-  const statements: Statement[] = [];
-  for (const { condition, resourcesByAction } of byCondition.values()) {
-    const actionsByResources = new Map<string, { resources: string[]; actions: string[] }>();
-    for (const [action, resources] of resourcesByAction) {
+  const drafts: DraftStatement[] = [];
+  for (const { condition, byAction } of byCondition.values()) {
+    const byResources = new Map<string, { resources: string[]; actions: string[]; grants: Grant[] }>();
+    for (const [action, { resources, grants: granted }] of byAction) {
       const kept = withoutCovered(resources);
       const key = kept.join('\n');
-      const entry = actionsByResources.get(key) ?? { resources: kept, actions: [] };
+      const entry = byResources.get(key) ?? { resources: kept, actions: [], grants: [] };
       entry.actions.push(action);
-      actionsByResources.set(key, entry);
+      append(entry.grants, granted);
+      byResources.set(key, entry);
     }
-    for (const { resources, actions } of actionsByResources.values()) {
-      statements.push(statement(actions, resources, condition));
-    }
+    for (const { resources, actions, grants: granted } of byResources.values())
+      drafts.push({ statement: statement(actions, resources, condition), grants: granted });
   }
-  return mergeStatements(statements);
+  return mergeStatements(drafts);
 }
 
 /**
@@ -46,27 +59,56 @@ export function groupStatements(scoped: readonly ScopedRequirement[]): Statement
  * condition and same actions → union of resources; same condition and same resources →
  * union of actions. Both keep the allowed pairs exactly.
  */
-export function mergeStatements(statements: readonly Statement[]): Statement[] {
-  let current = [...statements];
+export function mergeStatements(drafts: readonly DraftStatement[]): DraftStatement[] {
+  let current = [...drafts];
   for (let changed = true; changed;) {
     changed = false;
     for (const [keyOf, merge] of [
       [(s: Statement) => `${conditionKey(s.Condition)}|${s.Action.join(',')}`, mergeResources],
       [(s: Statement) => `${conditionKey(s.Condition)}|${s.Resource.join(',')}`, mergeActions],
     ] as const) {
-      const groups = new Map<string, Statement[]>();
-      for (const s of current) groups.set(keyOf(s), [...(groups.get(keyOf(s)) ?? []), s]);
+      const groups = new Map<string, DraftStatement[]>();
+      for (const draft of current) {
+        const key = keyOf(draft.statement);
+        const group = groups.get(key);
+        if (group) group.push(draft);
+        else groups.set(key, [draft]);
+      }
       if ([...groups.values()].some((group) => group.length > 1)) changed = true;
-      current = [...groups.values()].map((group) => group.reduce(merge));
+      current = [...groups.values()].map((group) => (group.length === 1 ? group[0] : merge(group)));
     }
   }
   return current;
 }
 
-const mergeResources = (a: Statement, b: Statement): Statement =>
-  statement(a.Action, withoutCovered([...a.Resource, ...b.Resource]), a.Condition);
-const mergeActions = (a: Statement, b: Statement): Statement =>
-  statement([...a.Action, ...b.Action], a.Resource, a.Condition);
+const grantsOf = (group: readonly DraftStatement[]): Grant[] => {
+  const grants: Grant[] = [];
+  for (const draft of group) append(grants, draft.grants);
+  return grants;
+};
+
+const mergeResources = (group: readonly DraftStatement[]): DraftStatement => ({
+  statement: statement(
+    group[0].statement.Action,
+    withoutCovered(group.flatMap((d) => d.statement.Resource)),
+    group[0].statement.Condition,
+  ),
+  grants: grantsOf(group),
+});
+
+const mergeActions = (group: readonly DraftStatement[]): DraftStatement => ({
+  statement: statement(
+    group.flatMap((d) => d.statement.Action),
+    group[0].statement.Resource,
+    group[0].statement.Condition,
+  ),
+  grants: grantsOf(group),
+});
+
+/** Appends one by one: a spread of a long list into push() overflows the call stack. */
+export function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
 
 export function statement(
   actions: Iterable<string>,
@@ -85,38 +127,3 @@ export function statement(
 /** Actions sort by service, then name, case-insensitively (IAM action names are case-insensitive). */
 export const compareActions = (a: string, b: string): number =>
   a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
-
-/** Operators and keys sorted, values as sorted unique arrays. */
-export function canonicalCondition(condition: ConditionBlock | undefined): ConditionBlock | undefined {
-  if (!condition) return undefined;
-  const result: Record<string, Record<string, string[]>> = {};
-  for (const operator of Object.keys(condition).sort()) {
-    result[operator] = {};
-    for (const key of Object.keys(condition[operator]).sort()) {
-      result[operator][key] = [...new Set([condition[operator][key]].flat())].sort();
-    }
-  }
-  return result;
-}
-
-/** Keys of condition objects already seen: requirements share their condition objects. */
-const conditionKeys = new WeakMap<ConditionBlock, string>();
-
-export function conditionKey(condition: ConditionBlock | undefined): string {
-  if (!condition) return 'null';
-  let key = conditionKeys.get(condition);
-  if (key === undefined) {
-    key = JSON.stringify(canonicalCondition(condition));
-    conditionKeys.set(condition, key);
-  }
-  return key;
-}
-
-/** The condition with one more StringEquals key (boundary, region): the request must carry that value. */
-export function withStringEquals(
-  condition: ConditionBlock | undefined,
-  key: string,
-  value: string,
-): ConditionBlock {
-  return { ...(condition ?? {}), StringEquals: { ...(condition?.StringEquals ?? {}), [key]: value } };
-}

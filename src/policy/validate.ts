@@ -3,11 +3,11 @@ import { covers, formatPattern, sampleArn } from './arn-patterns';
 import type { IamReference } from './iam-reference';
 import { documentSize } from './render';
 import { MANAGED_POLICY_MAX_CHARACTERS } from './split';
+import type { FindingKind } from '../results';
 
-export type FindingKind = 'unknown-action' | 'resource-mismatch' | 'too-large' | 'duplicate-sid' | 'empty';
-
+/** A problem of the documents themselves (see src/results.ts FINDING_KINDS: each is a bug). */
 export interface Finding {
-  readonly kind: FindingKind;
+  readonly kind: Exclude<FindingKind, 'escalation'>;
   readonly message: string;
 }
 

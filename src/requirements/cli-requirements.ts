@@ -1,7 +1,7 @@
-import type { InventoryResource, Phase, Requirement } from '../model';
+import type { InventoryResource, Phase, Reason, Requirement } from '../model';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
-import { matches } from '../inventory/predicate';
-import type { CliCall, Predicate } from './catalog';
+import { matches } from '../catalog/predicate';
+import type { CliCall, Predicate } from '../catalog/schemas';
 
 /** What the CLI calls are chosen by: the project's resources (not the root stack) and features. */
 export interface CliSubject {
@@ -30,20 +30,18 @@ export function cliRequirements(
                 .map((template) => fillTemplate(template, names)),
             ),
           ];
+    // One reason per call, shared by its requirements.
+    const reason: Reason = {
+      via: 'cli',
+      resource: 'project',
+      summary: call.because,
+      detail: `${call.because} (${call.where})`,
+      source: `data/cli-calls.json#${call.id}`,
+    };
     for (const phase of phases.filter((p) => call.phases.includes(p))) {
       for (const action of call.actions) {
         for (const resource of resources) {
-          requirements.push({
-            action,
-            resource,
-            phase,
-            reason: {
-              via: 'cli',
-              resource: 'project',
-              detail: `${call.because} (${call.where})`,
-              source: `data/cli-calls.json#${call.id}`,
-            },
-          });
+          requirements.push({ action, resource, phase, reason });
         }
       }
     }

@@ -1,15 +1,16 @@
 import type { Inventory, Phase, ProjectContext, Requirement, UnknownType } from '../model';
 import { deploymentNames } from '../discovery/deployment-names';
-import type { Catalog } from './catalog';
+import type { Catalog } from '../catalog/schemas';
 import { cliRequirements } from './cli-requirements';
 import { handlerRequirements } from './handler-requirements';
 import type { TrimmedAction } from './trimming';
+import type { Warning } from '../results';
 
 export interface CollectedRequirements {
   readonly requirements: readonly Requirement[];
   /** Optional handler actions no template property asks for. */
   readonly trimmed: readonly TrimmedAction[];
-  readonly warnings: readonly string[];
+  readonly warnings: readonly Warning[];
   /** Resource types the policy grants nothing for. */
   readonly unknownTypes: readonly UnknownType[];
 }

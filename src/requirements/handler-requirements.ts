@@ -1,16 +1,18 @@
 import type { ConditionBlock, Inventory, Phase, Requirement, UnknownType } from '../model';
 import { resourceLabel } from '../inventory/resource-label';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
+import { SERVICE_LINKED_ROLES_FILE } from '../catalog/catalog';
+import type { Catalog } from '../catalog/schemas';
 import {
-  ADDITIONS_FILE,
-  HANDLERS_DIR,
-  SERVICE_LINKED_ROLES_FILE,
-  serviceFileName,
-  type Catalog,
-  type HandlerOperation,
-} from './catalog';
+  planPhase,
+  prepareLists,
+  SERVICE_LINKED_ROLE_ACTIONS,
+  type PhasePlan,
+  type PreparedLists,
+} from './handler-lists';
 import { HANDLER_OPERATIONS, STATELESS_DELETES_ONLY } from './phases';
 import { ruleDecisions, serviceLinkedRoleTargets, type RoleTargets, type TrimmedAction } from './trimming';
+import { warning, type Warning } from '../results';
 
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
 const NOT_IN_REGISTRY =
@@ -19,13 +21,13 @@ const NO_HANDLERS =
   'its registry schema lists no handler permissions (a legacy provider) and none are curated';
 /** Actions on service-linked roles: granted on the roles data/service-linked-roles.json names. */
 const CREATE_SLR = 'iam:CreateServiceLinkedRole';
-const SERVICE_LINKED_ROLE_ACTIONS = [CREATE_SLR, 'iam:DeleteServiceLinkedRole'];
+
 const SLR_ARN = 'arn:${Partition}:iam::${Account}:role/aws-service-role/';
 
 export interface HandlerRequirements {
   readonly requirements: Requirement[];
   readonly trimmed: TrimmedAction[];
-  readonly warnings: string[];
+  readonly warnings: Warning[];
   /** Types the policy grants nothing for: the guard blocks on them in mode block. */
   readonly unknownTypes: UnknownType[];
 }
@@ -60,7 +62,7 @@ export function handlerRequirements(
   // Each type's lists with corrections applied, made once per type.
   const prepared = new Map<string, PreparedLists | undefined>();
   const listsOf = (handlerType: string): PreparedLists | undefined => {
-    if (!prepared.has(handlerType)) prepared.set(handlerType, prepare(handlerType, catalog));
+    if (!prepared.has(handlerType)) prepared.set(handlerType, prepareLists(handlerType, catalog));
     return prepared.get(handlerType);
   };
   // Shared by every requirement that has the same one: a project of 60,000 resources has
@@ -70,6 +72,7 @@ export function handlerRequirements(
     if (!conditions.has(action)) conditions.set(action, conditionFor(action, catalog, passedToServices));
     return conditions.get(action);
   };
+  const plans = new Map<string, PhasePlan>();
   for (const resource of inventory.resources) {
     const label = resourceLabel(resource);
     for (const type of new Set(resource.cfnResources.map((c) => c.type))) {
@@ -95,52 +98,41 @@ export function handlerRequirements(
       // IAM action names are case-insensitive (the registry writes cloudfront:updateDistribution).
       const trim = byLowerCase(dropped);
       const kept = byLowerCase(decisions.kept);
-      const listedNames = new Set(
-        Object.values(lists).flatMap((list) => list.map((l) => l.action.toLowerCase())),
-      );
       dropped.forEach((reason, action) => {
-        if (listedNames.has(action.toLowerCase()))
+        if (lists.listedNames.has(action.toLowerCase()))
           trimmed.push({ action, resourceType: type, resource: label, reason });
       });
       const retained = ofType.every((c) => c.retainedOnDelete);
       const stateful = statefulRule(handlerType, catalog);
+      const trimKey = [...trim.keys()].sort().join(',');
       for (const phase of phases) {
         const operations = resource.removed
           ? HANDLER_OPERATIONS[phase].filter((op) => op === 'delete')
           : HANDLER_OPERATIONS[phase];
         const keepsData = stateful.stateful && STATELESS_DELETES_ONLY.includes(phase);
-        // One requirement per action and source, naming every operation that lists it.
-        const byAction = new Map<string, { listed: ListedAction; operations: HandlerOperation[] }>();
-        for (const operation of operations) {
-          if (operation === 'delete' && retained) continue;
-          if (operation === 'delete' && keepsData) continue;
-          for (const listed of lists[operation] ?? []) {
-            if (trim.has(listed.action.toLowerCase())) continue;
-            const key = `${listed.action} ${listed.source}`;
-            const seen = byAction.get(key);
-            if (seen) {
-              if (!seen.operations.includes(operation)) seen.operations.push(operation);
-            } else byAction.set(key, { listed, operations: [operation] });
-          }
+        // Resources of a type with the same trims need the same actions: planned once.
+        const planKey = `${type}|${phase}|${resource.removed === true}|${retained}|${trimKey}`;
+        let plan = plans.get(planKey);
+        if (!plan) {
+          plan = planPhase(type, lists, operations, retained || keepsData, trim);
+          plans.set(planKey, plan);
         }
         const emitted = new Set<string>();
-        for (const { listed, operations: ops } of byAction.values()) {
-          const { action, note, source: from } = listed;
+        for (const { listed, operations: ops, summary, detail } of plan) {
+          const { action, lower } = listed;
           emitted.add(action);
-          const askedBy = kept.get(action.toLowerCase());
+          const askedBy = kept.get(lower);
           const reason = {
             via: 'cloudformation' as const,
             resource: label,
-            cfnType: type,
-            detail:
-              `${type} ${ops.join('/')} handler` +
-              (note ? ` (lists ${listed.listed}: ${note})` : '') +
-              (from === ADDITIONS_FILE ? ` (not in the registry's list: ${listed.listed})` : '') +
-              (askedBy ? ` (for ${askedBy}: data/handler-trimming.json)` : ''),
-            source: from === ADDITIONS_FILE ? `data/${ADDITIONS_FILE}` : from,
+            resourceType: type,
+            operations: ops,
+            summary,
+            detail: askedBy ? `${detail} (for ${askedBy}: data/handler-trimming.json)` : detail,
+            source: listed.reasonSource,
           };
           const condition = conditionOf(action);
-          if (SERVICE_LINKED_ROLE_ACTIONS.some((a) => a.toLowerCase() === action.toLowerCase())) {
+          if (listed.serviceLinkedRole) {
             requirements.push(
               ...serviceLinkedRoleRequirements(action, phase, condition, reason, roleTargets, names),
             );
@@ -169,9 +161,11 @@ export function handlerRequirements(
     templates: [...r.templates].sort(),
     reason: r.reason,
   }));
-  const warnings = unknownTypes.map(
-    (u) =>
+  const warnings = unknownTypes.map((u) =>
+    warning(
+      'unknown-type',
       `No handler permissions known for ${u.type} (in ${u.templates.join(', ')}): ${u.reason}. CloudFormation will need permissions the policy does not grant; the guard blocks a push in mode block.`,
+    ),
   );
   return { requirements, trimmed, warnings, unknownTypes };
 }
@@ -214,43 +208,6 @@ function statefulRule(type: string, catalog: Catalog): { stateful: boolean; reas
   return (
     catalog.statefulTypes.types[type] ?? { stateful: true, reason: catalog.statefulTypes.unlistedReason }
   );
-}
-
-interface ListedAction {
-  readonly action: string;
-  readonly listed: string;
-  readonly note?: string;
-  readonly source: string;
-}
-
-type PreparedLists = Partial<Record<HandlerOperation, readonly ListedAction[]>>;
-
-/**
- * A type's handler lists as IAM actions: the registry's names and the curated additions, each
- * with the file it comes from, corrections and wildcards applied. Undefined: no handler list.
- */
-function prepare(handlerType: string, catalog: Catalog): PreparedLists | undefined {
-  const handlers = catalog.resourceTypes.get(handlerType)?.handlers;
-  if (!handlers) return undefined;
-  const source = `data/${HANDLERS_DIR}/${serviceFileName(handlerType)}`;
-  type Named = Array<{ name: string; source: string }>;
-  const names: Partial<Record<HandlerOperation, Named>> = {};
-  for (const [operation, listed] of Object.entries(handlers) as Array<[HandlerOperation, readonly string[]]>)
-    names[operation] = listed.map((name) => ({ name, source }));
-  for (const addition of catalog.handlerAdditions[handlerType] ?? [])
-    for (const operation of addition.operations)
-      for (const name of addition.actions)
-        if (!(names[operation] ??= []).some((l) => l.name === name))
-          names[operation].push({ name, source: ADDITIONS_FILE });
-  const lists: PreparedLists = {};
-  for (const [operation, listed] of Object.entries(names) as Array<[HandlerOperation, Named]>)
-    lists[operation] = listed.flatMap(({ name, source: from }) => {
-      const correction = catalog.correction(name);
-      return correction
-        ? correction.actions.map((action) => ({ action, listed: name, note: correction.note, source: from }))
-        : [{ action: name, listed: name, source: from }];
-    });
-  return lists;
 }
 
 function conditionFor(

@@ -1,5 +1,5 @@
 import type { Phase } from '../model';
-import type { HandlerOperation } from './catalog';
+import type { HandlerOperation } from '../catalog/schemas';
 
 /**
  * The Amplify CLI commands each phase lets through (help and the README print this table).

@@ -1,5 +1,6 @@
 import type { DeployedChange, Phase } from '../model';
-import type { StatefulTypes } from './catalog';
+import type { StatefulTypes } from '../catalog/schemas';
+import { warning, type Warning } from '../results';
 
 /** A resource holding data that the next push removes or replaces. */
 export interface StatefulRemoval {
@@ -15,11 +16,6 @@ export interface StatefulRemoval {
   /** The deployed template that declares it. */
   readonly template: string;
 }
-
-/** What to run when a push removes or replaces a resource that holds data. */
-export const REMOVAL_RESOLUTION =
-  'Back up its data first; to let the push delete it, grant the deletes with ' +
-  '`amplify least-privilege generate --phases push,delete` (then attach it), or delete it by hand after the push.';
 
 /**
  * The stateful resources (data/stateful-types.json; unlisted types count as stateful) among the
@@ -49,7 +45,7 @@ export function statefulRemovals(
 }
 
 /** One warning per removal: what happens to the data with the phases granted, and what to run. */
-export function removalWarning(removal: StatefulRemoval, phases: readonly Phase[]): string {
+export function removalWarning(removal: StatefulRemoval, phases: readonly Phase[]): Warning {
   const what =
     removal.change === 'removed'
       ? `removes ${removal.type} ${removal.logicalId} of ${removal.resource}`
@@ -57,5 +53,5 @@ export function removalWarning(removal: StatefulRemoval, phases: readonly Phase[
   const fate = phases.includes('delete')
     ? `with phase delete this policy lets CloudFormation delete the old copy, which destroys its data (${removal.holds})`
     : `a policy for ${phases.join(',')} cannot delete the old copy (${removal.holds}), so CloudFormation leaves it behind`;
-  return `The next push ${what}: ${fate}. ${REMOVAL_RESOLUTION}`;
+  return warning('stateful-removal', `The next push ${what}: ${fate}.`);
 }

@@ -1,6 +1,6 @@
 import type { CfnResource } from '../model';
-import { matches } from '../inventory/predicate';
-import type { ServiceLinkedRole, TrimRule } from './catalog';
+import { matches } from '../catalog/predicate';
+import type { ServiceLinkedRole, TrimRule } from '../catalog/schemas';
 
 /** A handler action left out for one resource type of one resource, and why. */
 export interface TrimmedAction {

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createClients } from '../../src/attach/aws-clients';
+import { createClients } from '../../src/aws/clients';
 import { runAttach } from '../../src/attach/run-attach';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { LeastPrivilegeError } from '../../src/errors';

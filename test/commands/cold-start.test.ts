@@ -93,7 +93,7 @@ describe('cold start: what a run loads', function () {
       'lib/commands/configure.js',
       'lib/commands/check.js',
       'lib/commands/attach.js',
-      'lib/src/overrides/run-learn.js',
+      'lib/src/learn/run-learn.js',
       'lib/src/guard/command-hooks.js',
       'lib/src/outputs/explain.js',
     ])

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { toHostError, type AmplifyContext } from '../../src/amplify-host';
 import { asLeastPrivilegeError, LeastPrivilegeError, usageError } from '../../src/errors';
-import { writeGuardConfig } from '../../src/guard/guard-files';
+import { writeGuardConfig } from '../../src/outputs/guard-files';
 import { writeCraftedProject } from '../support/crafted-project';
 import { prePush } from '../support/pre-push';
 import { copyToTemp, REPO_ROOT } from '../support/paths';

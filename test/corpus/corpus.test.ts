@@ -40,11 +40,11 @@ function concreteArns(pattern: string, action: string, result: GenerateResult): 
       : [arn];
 }
 
-/** Every requirement the engine derived, instantiated on a concrete ARN, with its condition's context. */
+/** Every grant the engine derived, instantiated on a concrete ARN, with its condition's context. */
 function requirementRequests(result: GenerateResult): SimulatedRequest[] {
   const seen = new Set<string>();
   const requests: SimulatedRequest[] = [];
-  for (const r of result.requirements) {
+  for (const r of result.grants) {
     const [resource, ...alternatives] = concreteArns(r.resource, r.action, result);
     const condition = JSON.stringify(r.condition ?? {});
     const key = `${r.action} ${resource} ${condition}`;
@@ -61,7 +61,10 @@ function requirementRequests(result: GenerateResult): SimulatedRequest[] {
       resource,
       alternatives,
       context,
-      why: `${r.reason.resource}: ${r.reason.detail}`,
+      why: r.origins
+        .slice(0, 3)
+        .map(([{ reason }]) => `${reason.resource}: ${reason.detail}`)
+        .join('; '),
     });
   }
   return requests;
@@ -110,14 +113,28 @@ describe('corpus: every real project gives a sufficient policy within IAM limits
       });
 
       it('grants provisioning actions only through CloudFormation', async () => {
-        const direct = await deniedRequests(result.policies, [
-          {
-            action: 'lambda:CreateFunction',
-            resource: `arn:aws:lambda:us-east-1:123456789012:function:x`,
-            why: 'direct call, not via CloudFormation',
-          },
-        ]);
-        assert.equal(direct.length, 1, 'lambda:CreateFunction without aws:CalledVia is denied');
+        // Every grant tied to aws:CalledVia: allowed through CloudFormation, denied when called directly.
+        const provisioning = requirementRequests(result).filter((r) => r.context?.['aws:CalledVia']);
+        assert.ok(provisioning.length > 0, 'the project deploys something through CloudFormation');
+        assert.deepEqual(await deniedRequests(result.policies, provisioning, result.context.region), []);
+        // ...except what the project also needs directly (the CLI's own calls on the same ARN).
+        const alsoDirect = (r: SimulatedRequest): boolean =>
+          result.grants.some(
+            (g) =>
+              g.action === r.action &&
+              !JSON.stringify(g.condition ?? {}).includes('aws:CalledVia') &&
+              covers(g.resource, r.resource),
+          );
+        const direct = provisioning
+          .filter((r) => !alsoDirect(r))
+          .map((r) => {
+            const context = { ...r.context };
+            delete context['aws:CalledVia'];
+            return { ...r, context, why: `${r.why} (called directly)` };
+          });
+        const denied = await deniedRequests(result.policies, direct, result.context.region);
+        assert.ok(direct.length > 0, 'some grants are for CloudFormation only');
+        assert.equal(denied.length, direct.length, 'none is allowed without CloudFormation');
       });
     });
   }

@@ -6,8 +6,9 @@ import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { LeastPrivilegeError } from '../../src/errors';
 import { deploymentNames } from '../../src/discovery/deployment-names';
 import { OUTSIDE_CAUSE, projectEnvelope, widening } from '../../src/policy/envelope';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { CORPUS_DIR, copyToTemp, corpusProjects, exampleProjects } from '../support/paths';
+import { needs } from '../support/grants';
 
 /**
  * The envelope over every real project, and over real projects mutated the ways inputs go
@@ -30,7 +31,7 @@ function assertEnvelope(result: GenerateResult, label: string): void {
     assert.ok(w.resources.length > 0, `${label}: ${w.pattern} names who needs it`);
   }
   const causes = new Map<string, string>();
-  for (const r of result.requirements) {
+  for (const r of needs(result)) {
     assert.ok(!NEVER.test(r.resource), `${label}: ${r.action} on ${r.resource}`);
     if (UNLESS_REPORTED.test(r.resource)) assert.ok(reported.has(r.resource), `${label}: ${r.resource}`);
     const outside = widening(r.action, r.resource, result.iam, envelope, causes);
@@ -40,7 +41,7 @@ function assertEnvelope(result: GenerateResult, label: string): void {
         `${label}: ${r.action} on ${r.resource} (${outside}) is not reported`,
       );
   }
-  const granted = new Set(result.requirements.map((r) => r.resource));
+  const granted = new Set(needs(result).map((r) => r.resource));
   for (const policy of result.policies)
     for (const statement of policy.document.Statement)
       for (const resource of statement.Resource)
@@ -68,7 +69,9 @@ describe('envelope: ids the project records narrow resources named at creation',
     const id = Object.values(meta.auth).find((r) => r.output?.IdentityPoolId)?.output?.IdentityPoolId ?? '';
     const result = await generatePolicies({ projectDir: dir });
     const pools = new Set(
-      result.requirements.map((r) => r.resource).filter((r) => r.includes(':identitypool/')),
+      needs(result)
+        .map((r) => r.resource)
+        .filter((r) => r.includes(':identitypool/')),
     );
     assert.deepEqual([...pools], [`arn:aws:cognito-identity:us-east-1:123456789012:identitypool/${id}`]);
     assert.ok(!result.widened.some((w) => w.pattern.includes(':identitypool/')));

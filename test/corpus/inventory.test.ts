@@ -6,8 +6,9 @@ import { deploymentNames } from '../../src/discovery/deployment-names';
 import { readProjectContext } from '../../src/discovery/project-context';
 import { generatePolicies } from '../../src/engine';
 import { buildInventory } from '../../src/inventory/build-inventory';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { CORPUS_DIR } from '../support/paths';
+import { needs } from '../support/grants';
 
 /** Discovery and inventory on the corpus shapes the issue names, one real project each. */
 const corpus = (name: string): string => path.join(CORPUS_DIR ?? '', name);
@@ -31,7 +32,11 @@ describe('discovery and inventory on real project shapes', function () {
     assert.equal(context.rootStackName, 'amplify-viaweb-dev-194052');
     assert.equal(context.deploymentBucket, 'amplify-viaweb-dev-194052-deployment');
     assert.equal(context.appId, 'd2ux2cwqlfzdy9');
-    assert.ok(context.warnings.some((w) => w.includes('using the only env in team-provider-info.json: dev')));
+    assert.ok(
+      context.warnings.some(({ text: w }) =>
+        w.includes('using the only env in team-provider-info.json: dev'),
+      ),
+    );
   });
 
   it('falls back to the narrowest patterns, with a warning, when nothing is deployed or recorded', () => {
@@ -41,7 +46,7 @@ describe('discovery and inventory on real project shapes', function () {
     assert.equal(names.Region, '*');
     assert.equal(names.RootStackName, 'amplify-*-*-*');
     assert.equal(names.DeploymentBucket, 'amplify-*-*-*-deployment');
-    assert.ok(context.warnings.some((w) => w.includes('region (ARNs use * for the region)')));
+    assert.ok(context.warnings.some(({ text: w }) => w.includes('region (ARNs use * for the region)')));
   });
 
   it('reads 2018 projects that have only amplify-meta.json, and their YAML templates', () => {
@@ -60,7 +65,9 @@ describe('discovery and inventory on real project shapes', function () {
       ['AWS::Cognito::IdentityPool', 'AWS::Cognito::IdentityPoolRoleAttachment'],
     );
     assert.ok(
-      inventory.warnings.some((w) => w.includes('pinpoint-cloudformation-template.json is not valid JSON')),
+      inventory.warnings.some(({ text: w }) =>
+        w.includes('pinpoint-cloudformation-template.json is not valid JSON'),
+      ),
     );
   });
 
@@ -69,7 +76,7 @@ describe('discovery and inventory on real project shapes', function () {
     assert.equal(auth?.imported, true);
     assert.deepEqual(auth?.cfnResources, []);
     const result = await generatePolicies({ projectDir: corpus('priyasvaliya__Query-Engine') });
-    assert.ok(result.requirements.some((r) => r.action === 'cognito-idp:DescribeUserPool'));
+    assert.ok(needs(result).some((r) => r.action === 'cognito-idp:DescribeUserPool'));
   });
 
   it('reads user-invented categories through their templates (queue/SQS in YAML)', () => {
@@ -81,7 +88,7 @@ describe('discovery and inventory on real project shapes', function () {
   it('names custom CDK resources without a built template in a warning', () => {
     const inventory = inventoryOf('Purecon__cross-stack-admin-app');
     assert.ok(
-      inventory.warnings.some((w) =>
+      inventory.warnings.some(({ text: w }) =>
         w.includes('custom/customImport (service customCDK): no CloudFormation template'),
       ),
     );

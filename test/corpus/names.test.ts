@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { covers } from '../../src/policy/arn-patterns';
 import { CORPUS_DIR, corpusProjects, exampleProjects } from '../support/paths';
+import { needs } from '../support/grants';
 
 /**
  * The names granted for the kinds of resource that matter (roles, policies, functions, buckets,
@@ -47,7 +48,7 @@ function shortName(resource: string): { kind: string; name: string } | undefined
 
 function assertNamesSpecific(result: GenerateResult, label: string): void {
   const widened = new Map(result.widened.map((w) => [w.pattern, w.cause]));
-  for (const { action, resource } of result.requirements) {
+  for (const { action, resource } of needs(result)) {
     const short = shortName(resource);
     if (!short) continue;
     const cause = widened.get(resource);
@@ -79,7 +80,9 @@ describe('names of resources CloudFormation or a service names', function () {
     if (!lpfull) this.skip();
     const result = await generatePolicies({ projectDir: lpfull });
     const domains = new Set(
-      result.requirements.map((r) => r.resource).filter((r) => r.includes(':es:') && r.includes(':domain/')),
+      needs(result)
+        .map((r) => r.resource)
+        .filter((r) => r.includes(':es:') && r.includes(':domain/')),
     );
     assert.ok(domains.size > 0);
     for (const domain of domains) assert.match(domain, /:domain\/amplify-opense-\*(\/\*)?$/, domain);
@@ -106,8 +109,8 @@ describe('names of resources CloudFormation or a service names', function () {
     const dir = path.join(CORPUS_DIR ?? '', 'IRASatUC__irasatuc.github.io');
     if (!CORPUS_DIR || !fs.existsSync(dir)) this.skip();
     const result = await generatePolicies({ projectDir: dir, envName: 'dev' });
-    const topics = result.requirements.filter(
-      (r) => r.reason.cfnType === 'AWS::Amplify::Branch' && r.action.startsWith('sns:'),
+    const topics = needs(result).filter(
+      (r) => r.reason.resourceType === 'AWS::Amplify::Branch' && r.action.startsWith('sns:'),
     );
     assert.deepEqual([...new Set(topics.map((r) => r.action))].sort(), [
       'sns:CreateTopic',
@@ -119,12 +122,12 @@ describe('names of resources CloudFormation or a service names', function () {
       ['arn:aws:sns:us-east-1:123456789012:amplify-d204tih5wqzman_*'],
     );
     assert.ok(!result.widened.some((w) => w.pattern.includes(':sns:')), JSON.stringify(result.widened));
-    assert.ok(!result.warnings.some((w) => /Not granted: .*sns:/.test(w)));
+    assert.ok(!result.warnings.some(({ text: w }) => /Not granted: .*sns:/.test(w)));
     // Without a checked-out env the app id is unknown: left out, with the warning, never amplify-*.
     const unknown = await generatePolicies({ projectDir: dir });
-    assert.ok(!unknown.requirements.some((r) => r.resource.includes(':sns:')));
+    assert.ok(!needs(unknown).some((r) => r.resource.includes(':sns:')));
     assert.ok(
-      unknown.warnings.some((w) =>
+      unknown.warnings.some(({ text: w }) =>
         /Not granted: .*sns:CreateTopic \(hosting\/amplifyhosting: AWS::Amplify::Branch\)/.test(w),
       ),
     );

@@ -6,7 +6,7 @@ import { projectCopy, quietCliEnv, runAmplify, skipWithoutRealCli } from '../sup
 
 /**
  * `amplify least-privilege learn` inside the real Amplify CLI 14.2.2 (offline), in a copy of
- * examples/lpdemo. The denial has the SDK AccessDenied form of test/overrides/denial-samples.json
+ * examples/lpdemo. The denial has the SDK AccessDenied form of test/learn/denial-samples.json
  * with the project's names.
  */
 describe('e2e: learn through the real Amplify CLI', function () {

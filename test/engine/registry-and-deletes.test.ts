@@ -3,12 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { LeastPrivilegeError } from '../../src/errors';
-import { writeGuardConfig } from '../../src/guard/guard-files';
+import { writeGuardConfig } from '../../src/outputs/guard-files';
 import { writeCraftedProject } from '../support/crafted-project';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { prePush } from '../support/pre-push';
 import { runBin } from '../support/run-bin';
 import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
+import { needs } from '../support/grants';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const LPFULL = path.join(REPO_ROOT, 'examples', 'lpfull');
@@ -16,7 +17,11 @@ const ACCOUNT = '123456789012';
 
 /** Requirements for one resource (label as the engine writes it). */
 const actionsFor = (result: GenerateResult, resource: string): Set<string> =>
-  new Set(result.requirements.filter((r) => r.reason.resource === resource).map((r) => r.action));
+  new Set(
+    needs(result)
+      .filter((r) => r.reason.resource === resource)
+      .map((r) => r.action),
+  );
 
 /** A copy of a real example as the last push left it: amplify/#current-cloud-backend holds the backend. */
 function pushedCopy(source: string): string {
@@ -51,7 +56,10 @@ describe('registry: every CloudFormation resource type has handler permissions',
     });
     const result = await generatePolicies({ projectDir, phases: ['push'] });
     assert.deepEqual(result.unknownTypes, []);
-    assert.ok(!result.warnings.some((w) => /No handler permissions/.test(w)), result.warnings.join('\n'));
+    assert.ok(
+      !result.warnings.some(({ text: w }) => /No handler permissions/.test(w)),
+      result.warnings.map((w) => w.text).join('\n'),
+    );
     const granted = actionsFor(result, 'custom/crafted');
     for (const action of [
       'cloudfront:CreateFunction',
@@ -63,7 +71,9 @@ describe('registry: every CloudFormation resource type has handler permissions',
     ])
       assert.ok(granted.has(action), `custom/crafted needs ${action}`);
     const sources = new Set(
-      result.requirements.filter((r) => r.reason.resource === 'custom/crafted').map((r) => r.reason.source),
+      needs(result)
+        .filter((r) => r.reason.resource === 'custom/crafted')
+        .map((r) => r.reason.source),
     );
     assert.ok(sources.has('data/cfn-handler-permissions/aws-cloudfront.json'), [...sources].join(' '));
     const denied = await deniedRequests(result.policies, [
@@ -103,7 +113,9 @@ describe('registry: every CloudFormation resource type has handler permissions',
       ],
     );
     assert.ok(
-      result.warnings.some((w) => w.startsWith('No handler permissions known for AWS::MadeUp::Thing')),
+      result.warnings.some(({ text: w }) =>
+        w.startsWith('No handler permissions known for AWS::MadeUp::Thing'),
+      ),
     );
 
     const generated = runBin(['generate', '--project-dir', projectDir, '--phases', 'push']);
@@ -198,7 +210,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
       [['storage/lptable', 'AWS::DynamoDB::Table', 'removed']],
     );
     assert.ok(
-      result.warnings.some((w) =>
+      result.warnings.some(({ text: w }) =>
         /removes AWS::DynamoDB::Table .* of storage\/lptable.*leaves it behind/.test(w),
       ),
     );
@@ -218,7 +230,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
     // With the delete phase the policy lets CloudFormation delete it, and says so.
     const withDelete = await generatePolicies({ projectDir: project, phases: ['push', 'delete'] });
     assert.ok(actionsFor(withDelete, 'storage/lptable (removed)').has('dynamodb:DeleteTable'));
-    assert.ok(withDelete.warnings.some((w) => /lets CloudFormation delete the old copy/.test(w)));
+    assert.ok(withDelete.warnings.some(({ text: w }) => /lets CloudFormation delete the old copy/.test(w)));
   });
 
   it('a table whose create-only TableName changes is a replacement that leaves the data behind', async () => {
@@ -245,7 +257,7 @@ describe('deletes: push removes stateless resources through CloudFormation, neve
       [['storage/lptable', 'replaced', ['TableName']]],
     );
     assert.ok(
-      result.warnings.some((w) =>
+      result.warnings.some(({ text: w }) =>
         /replaces AWS::DynamoDB::Table .*TableName changed: a new, empty copy/.test(w),
       ),
     );

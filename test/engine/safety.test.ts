@@ -5,6 +5,7 @@ import { renderDocument } from '../../src/policy/render';
 import { writeCraftedProject } from '../support/crafted-project';
 import { REPO_ROOT } from '../support/paths';
 import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
+import { needs } from '../support/grants';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const BOUNDARY = 'arn:aws:iam::123456789012:policy/AmplifyBoundary';
@@ -74,7 +75,7 @@ describe('phases: optional phases stay out unless asked for', function () {
     assert.ok(granted(init).has('cloudformation:CreateStack') && granted(init).has('amplify:CreateApp'));
     const deleted = await generatePolicies({ projectDir: LPDEMO, phases: ['delete'] });
     // The storage bucket is DeletionPolicy Retain: the CLI empties and deletes it, CloudFormation does not.
-    const s3Delete = deleted.requirements.filter((r) => r.action === 's3:DeleteBucket');
+    const s3Delete = needs(deleted).filter((r) => r.action === 's3:DeleteBucket');
     assert.ok(s3Delete.length > 0 && s3Delete.every((r) => r.reason.via === 'cli'));
   });
 });
@@ -174,7 +175,18 @@ describe('permissions boundary', function () {
       equalsValue(statementsWith(result, 'iam:CreateRole')[0] ?? {}, 'iam:PermissionsBoundary'),
       BOUNDARY,
     );
-    assert.ok(JSON.stringify(renderDocument(result.policies[0].document)).length > 0);
+    // In the document as IAM receives it: the one boundary, unwrapped, and no way to remove it.
+    const rendered = result.policies.flatMap(
+      (p) => renderDocument(p.document).Statement as Array<Record<string, unknown>>,
+    );
+    const creates = rendered.filter((s) => [s.Action].flat().includes('iam:CreateRole'));
+    assert.ok(creates.length > 0);
+    for (const s of creates)
+      assert.deepEqual(
+        (s.Condition as Record<string, Record<string, unknown>>).StringEquals['iam:PermissionsBoundary'],
+        BOUNDARY,
+      );
+    assert.ok(!rendered.some((s) => [s.Action].flat().includes('iam:DeleteRolePermissionsBoundary')));
   });
 });
 

@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog, type ServiceLinkedRole } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { ServiceLinkedRole } from '../../src/catalog/schemas';
 import * as path from 'node:path';
 import { writeCraftedProject } from '../support/crafted-project';
 import { REPO_ROOT } from '../support/paths';
 import { deniedRequests, VIA_CLOUDFORMATION } from '../support/simulate';
+import { needs, type Need } from '../support/grants';
 
 /**
  * One test per entry of data/service-linked-roles.json: in a project whose only resource is
@@ -30,8 +32,8 @@ async function generateWith(type: string, properties: Record<string, unknown>): 
   return generatePolicies({ projectDir, phases: ['push'] });
 }
 
-const createRequirements = (result: GenerateResult): GenerateResult['requirements'] =>
-  result.requirements.filter((r) => r.reason.resource === 'custom/crafted' && r.action === CREATE);
+const createRequirements = (result: GenerateResult): Need[] =>
+  needs(result).filter((r) => r.reason.resource === 'custom/crafted' && r.action === CREATE);
 
 /** May the deployer create the role through CloudFormation, for this service? */
 async function allowed(result: GenerateResult, resource: string, service: string): Promise<boolean> {
@@ -140,7 +142,7 @@ describe('service-linked roles: each entry grants its roles, for its service, ex
       ),
     );
     assert.deepEqual(
-      result.requirements.filter((r) => r.action === CREATE),
+      needs(result).filter((r) => r.action === CREATE),
       [],
     );
   });

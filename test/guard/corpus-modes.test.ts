@@ -4,13 +4,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies } from '../../src/engine';
 import { LeastPrivilegeError } from '../../src/errors';
-import { readGuardState, writeGuardConfig, type GuardMode } from '../../src/guard/guard-files';
+import type { GuardMode } from '../../src/discovery/guard-config';
+import { readGuardState, writeGuardConfig } from '../../src/outputs/guard-files';
 import { slowCheck } from '../../src/guard/pre-push-slow';
 import { writeOutputs } from '../../src/outputs/write-outputs';
 import { attachedNames, createUser } from '../support/iam-fixture';
 import { startMoto } from '../support/moto';
 import { CORPUS_DIR, copyToTemp, corpusProjects } from '../support/paths';
 import { prePush, slowRequest } from '../support/pre-push';
+import { needs } from '../support/grants';
 
 /**
  * Every mode of the pre-push guard on every real corpus project, each with its own policy as
@@ -41,7 +43,7 @@ async function generated(name: string): Promise<Generated> {
   await writeOutputs(result, { projectDir: project });
   const candidates = [
     ...new Set(
-      result.requirements
+      needs(result)
         .filter((r) => r.reason.via === 'cloudformation' && r.reason.resource !== 'root stack')
         .map((r) => r.action),
     ),
@@ -50,7 +52,11 @@ async function generated(name: string): Promise<Generated> {
   const pick = crypto.createHash('sha256').update(name).digest().readUInt32BE(0) % candidates.length;
   const action = candidates[pick];
   const neededBy = [
-    ...new Set(result.requirements.filter((r) => r.action === action).map((r) => r.reason.resource)),
+    ...new Set(
+      needs(result)
+        .filter((r) => r.action === action)
+        .map((r) => r.reason.resource),
+    ),
   ];
   const state = readGuardState(project, env);
   assert.ok(state, `${name}: generate wrote the state of env ${env}`);

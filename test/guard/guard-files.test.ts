@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LeastPrivilegeError } from '../../src/errors';
-import { writeGuardConfig } from '../../src/guard/guard-files';
+import { writeGuardConfig } from '../../src/outputs/guard-files';
 import { writeCraftedProject } from '../support/crafted-project';
 import { copyToTemp, REPO_ROOT } from '../support/paths';
 import { prePush } from '../support/pre-push';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies } from '../../src/engine';
-import { readGuardState } from '../../src/guard/guard-files';
+import { readGuardState } from '../../src/outputs/guard-files';
 import { fastCheck } from '../../src/guard/pre-push';
 import { slowCheck } from '../../src/guard/pre-push-slow';
 import { copyToTemp, REPO_ROOT } from '../support/paths';

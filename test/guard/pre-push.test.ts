@@ -6,10 +6,11 @@ import { GetRoleCommand, SimulatePrincipalPolicyCommand, IAMClient } from '@aws-
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LeastPrivilegeError } from '../../src/errors';
-import { writeGuardConfig, type GuardMode } from '../../src/guard/guard-files';
+import type { GuardMode } from '../../src/discovery/guard-config';
+import { writeGuardConfig } from '../../src/outputs/guard-files';
 import { slowCheck } from '../../src/guard/pre-push-slow';
-import { checkProject } from '../../src/guard/check-project';
-import { withIamVerdict } from '../../src/guard/verify';
+import { checkProject } from '../../src/check/check-project';
+import { withIamVerdict } from '../../src/check/verify';
 import { CORPUS_DIR, copyToTemp, REPO_ROOT } from '../support/paths';
 import { prePush, slowRequest } from '../support/pre-push';
 import { runBin } from '../support/run-bin';

@@ -10,11 +10,12 @@ import {
   type HandWrittenScope,
   type PlaceCheck,
 } from '../../src/policy/envelope';
-import { buildNameRegistry } from '../../src/policy/scope';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { buildNameRegistry } from '../../src/policy/name-registry';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { parseOverrides, withGrant, NO_OVERRIDES } from '../../src/overrides/overrides-file';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
-import type { ScopedRequirement } from '../../src/policy/scope';
+import type { Grant } from '../../src/model';
+import { needs } from '../support/grants';
 import { REPO_ROOT } from '../support/paths';
 
 const LPDEMO = path.join(REPO_ROOT, 'examples', 'lpdemo');
@@ -70,7 +71,7 @@ describe("overrides: the envelope's check of hand-written ARNs and the merge (pu
   });
 
   it("accepts the project's own name patterns that generate grants too, saying which widening they are", () => {
-    const table = result.requirements.find((r) => r.resource.includes(':table/Todo-*'))?.resource ?? '';
+    const table = result.grants.find((g) => g.resource.includes(':table/Todo-*'))?.resource ?? '';
     assert.match(table, /table\/Todo-\*-dev/);
     const place = placeOf('dynamodb:DescribeTable', table, iam, envelope);
     assert.equal(place.inside, true);
@@ -146,22 +147,24 @@ describe("overrides: the envelope's check of hand-written ARNs and the merge (pu
     );
     const iam = await loadIamReference(['kms:Decrypt'], []);
     const pull = overrideRequirements(overrides, iam, { env: 'dev', phases: ['pull'], envelope });
-    assert.deepEqual(pull.requirements, []);
+    assert.deepEqual(pull.grants, []);
     const push = overrideRequirements(overrides, iam, { env: 'dev', phases: ['push', 'pull'], envelope });
     assert.deepEqual(
-      push.requirements.map((r) => [r.action, r.resource, r.phase, r.reason.via]),
+      needs(push).map((r) => [r.action, r.resource, r.phase, r.reason.via]),
       [['kms:Decrypt', 'arn:aws:kms:us-east-1:123456789012:key/k1', 'push', 'override']],
     );
     assert.match(
-      push.warnings.join('\n'),
+      push.warnings.map((w) => w.text).join('\n'),
       /grants\[0\] grants kms:Decrypt on arn:aws:kms:us-east-1:123456789012:key\/k1, outside the project/,
     );
-    const computed: ScopedRequirement[] = result.requirements.filter((r) => r.reason.via !== 'override');
+    const computed: Grant[] = result.grants.filter((g) =>
+      g.origins.flat().every((r) => r.reason.via !== 'override'),
+    );
     const applied = applyOverrides(computed, overrides, push, 'dev');
     assert.equal(applied.excluded.length, 0);
-    assert.equal(applied.requirements.length, computed.length + 1);
+    assert.equal(applied.grants.length, computed.length + 1);
     assert.match(
-      applied.warnings.join('\n'),
+      applied.warnings.map((w) => w.text).join('\n'),
       /exclusions\[0\] matches part of s3:Put\w+ on arn:aws:s3:::amplify-lpdemo-dev-12345-deployment\/\*, which is kept/,
     );
     const prod = applyOverrides(computed, overrides, push, 'prod');

@@ -1,7 +1,7 @@
 import { runSimulation, type RunSimulationResults } from '@cloud-copilot/iam-simulate';
 import type { NamedPolicy } from '../../src/model';
 import { covers } from '../../src/policy/arn-patterns';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { renderDocument } from '../../src/policy/render';
 
 /** One AWS request a deployment makes, as IAM sees it. */

@@ -7,9 +7,10 @@ import { ALL_PHASES, type Phase } from '../../src/model';
 import { formatPattern } from '../../src/policy/arn-patterns';
 import { loadIamReference } from '../../src/policy/iam-reference';
 import { PHASE_COMMANDS, phasesOfCommand } from '../../src/requirements/phases';
-import { DATA_DIR } from '../../src/requirements/catalog';
+import { DATA_DIR } from '../../src/catalog/catalog';
 import { REPO_ROOT } from '../support/paths';
 import { checkTrace, readRecorded, unexplainedDenials, type RecordedCall } from '../support/trace';
+import { needs } from '../support/grants';
 
 /**
  * data/cli-calls.json, the Amplify CLI's own AWS calls per phase, against the IAM reference and
@@ -111,7 +112,7 @@ describe("cli-calls: the CLI's own calls per phase, checked against IAM and the 
     const resourcesOf = async (example: string, phases: Phase[], id: string): Promise<string[]> =>
       [
         ...new Set(
-          (await generatePolicies({ projectDir: exampleDir(example), phases })).requirements
+          needs(await generatePolicies({ projectDir: exampleDir(example), phases }))
             .filter((r) => r.reason.source === `data/cli-calls.json#${id}`)
             .map((r) => r.resource),
         ),
@@ -202,7 +203,7 @@ describe("cli-calls: the CLI's own calls per phase, checked against IAM and the 
         const result = await generatePolicies({ projectDir: exampleDir(example), phases: [phase] });
         const made = new Set(calls.flatMap(authorizations).map((a) => a.action.toLowerCase()));
         const unproven = new Set<string>();
-        for (const requirement of result.requirements) {
+        for (const requirement of needs(result)) {
           if (requirement.reason.via !== 'cli') continue;
           const id = requirement.reason.source.replace(/^.*#/, '');
           const entry = data.calls.find((call) => call.id === id);

@@ -15,7 +15,7 @@ import {
   resourceTypeCatalog,
   serviceFileName,
   WILDCARDS_FILE,
-} from '../../src/requirements/catalog';
+} from '../../src/catalog/catalog';
 import { serializeServiceFile, type CuratedFile, type ServiceFile } from '../../scripts/extract-cfn-handlers';
 
 const catalog = loadCatalog();

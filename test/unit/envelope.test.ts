@@ -6,7 +6,9 @@ import { covers } from '../../src/policy/arn-patterns';
 import { OUTSIDE_CAUSE, projectEnvelope, widening } from '../../src/policy/envelope';
 import { allowedPrefix, foldNames, literalPrefix, MIN_FOLD_PREFIX } from '../../src/policy/fold-names';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
-import { arnsForAction, compactRegistry, type NameRegistry } from '../../src/policy/scope';
+import { arnsForAction } from '../../src/policy/arns-for-action';
+import { compactRegistry } from '../../src/policy/compact-registry';
+import type { NameRegistry } from '../../src/policy/name-registry';
 
 const context = (overrides: Partial<ProjectContext> = {}): ProjectContext => ({
   rootDir: '.',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DATA_DIR, HANDLERS_DIR } from '../../src/requirements/catalog';
+import { DATA_DIR, HANDLERS_DIR } from '../../src/catalog/catalog';
 import {
   extractServiceFiles,
   pointerToPath,

@@ -14,8 +14,9 @@ import {
 } from '../../src/inventory/nested-stacks';
 import type { CfnTemplate } from '../../src/inventory/parse-template';
 import { generatePolicies } from '../../src/engine';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { copyToTemp, exampleProjects } from '../support/paths';
+import { needs } from '../support/grants';
 
 const names = loadCatalog().resourceNames;
 const API_ID = 'abcdefghijklmnopqrstuvwxyz';
@@ -218,7 +219,11 @@ describe('nested stacks of the real AppSync API (examples/lpdemo)', function () 
       withMeta(root, API_ID);
       const after = await generatePolicies({ projectDir: root });
       assert.deepEqual(todo(after.inventory).names, [`Todo-${API_ID}-dev`]);
-      const tables = new Set(after.requirements.map((r) => r.resource).filter((r) => r.includes(':table/')));
+      const tables = new Set(
+        needs(after)
+          .map((r) => r.resource)
+          .filter((r) => r.includes(':table/')),
+      );
       assert.ok(
         tables.has(`arn:aws:dynamodb:us-east-1:123456789012:table/Todo-${API_ID}-dev`),
         [...tables].join(),
@@ -237,10 +242,10 @@ describe('nested stacks of the real AppSync API (examples/lpdemo)', function () 
       fs.rmSync(path.join(root, 'amplify', 'backend', 'api', 'lpapi', 'build', 'stacks', 'Todo.json'));
       const result = await generatePolicies({ projectDir: root });
       assert.ok(
-        result.warnings.some((w) =>
+        result.warnings.some(({ text: w }) =>
           /api\/lpapi: the nested stack Todo in .* deploys .*Todo\.json, which is not among/.test(w),
         ),
-        result.warnings.join('\n'),
+        result.warnings.map((w) => w.text).join('\n'),
       );
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

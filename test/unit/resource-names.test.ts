@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { physicalNames, type TemplateScope } from '../../src/inventory/cfn-resources';
-import { generatedNamePattern } from '../../src/inventory/build-inventory';
+import { generatedNamePattern } from '../../src/inventory/template-scope';
 import { buildArns, covers, nameInArn } from '../../src/policy/arn-patterns';
 import { loadIamReference, type IamReference } from '../../src/policy/iam-reference';
-import { loadCatalog } from '../../src/requirements/catalog';
+import { arnSuffixes, loadCatalog } from '../../src/catalog/catalog';
 
 const catalog = loadCatalog();
 const names = catalog.resourceNames;
@@ -93,5 +93,31 @@ describe('data/cfn-resource-names.json: the name of every resource type', () => 
         type,
       );
     }
+  });
+
+  it('arnSuffix: only on types whose ARN type IAM knows, with excepted actions of that service IAM knows and an AWS documentation source; the engine grants the suffixed ARN for all other actions', async () => {
+    const suffixed = Object.entries(names.types).filter(([, rule]) => rule.arnSuffix);
+    assert.ok(suffixed.length > 0);
+    for (const [type, rule] of suffixed) {
+      const suffix = rule.arnSuffix!;
+      assert.ok(iam.formats(rule.arnType).length > 0, type);
+      assert.match(suffix.source, /https:\/\/docs\.aws\.amazon\.com\//, type);
+      const service = rule.arnType.split(':')[0];
+      const reference = await loadIamReference(suffix.exceptActions, [], arnSuffixes(names));
+      for (const action of suffix.exceptActions) {
+        assert.equal(action.split(':')[0], service, `${type}: ${action}`);
+        const info = reference.action(action);
+        assert.ok(info, `${type}: ${action} is an IAM action`);
+        // An excepted action keeps the reference's own format.
+        const own = info.resourceTypes.find(
+          (t) => `${service}:${t.key}`.toLowerCase() === rule.arnType.toLowerCase(),
+        );
+        assert.equal(own?.suffix, undefined, `${type}: ${action}`);
+      }
+    }
+    // Any other action on the type gets the suffix (logs:PutRetentionPolicy on log-group:<name>:*).
+    const logs = await loadIamReference(['logs:PutRetentionPolicy'], [], arnSuffixes(names));
+    const group = logs.action('logs:PutRetentionPolicy')?.resourceTypes.find((t) => t.key === 'log-group');
+    assert.equal(group?.suffix, ':*');
   });
 });

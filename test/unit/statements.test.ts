@@ -1,19 +1,20 @@
 import * as assert from 'node:assert/strict';
-import type { ConditionBlock, Statement } from '../../src/model';
+import type { ConditionBlock, Grant, Statement } from '../../src/model';
 import { covers } from '../../src/policy/arn-patterns';
-import type { ScopedRequirement } from '../../src/policy/scope';
-import { groupStatements, mergeStatements, statement } from '../../src/policy/statements';
+import { groupStatements as groupDrafts, mergeStatements, statement } from '../../src/policy/statements';
 
 const viaCfn: ConditionBlock = {
   'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] },
 };
-const req = (action: string, resource: string, condition?: ConditionBlock): ScopedRequirement => ({
+const req = (action: string, resource: string, condition?: ConditionBlock): Grant => ({
   action,
   resource,
   condition,
-  phase: 'push',
-  reason: { via: 'cli', resource: 'project', detail: 'test', source: 'test' },
+  origins: [],
 });
+const groupStatements = (grants: readonly Grant[]): Statement[] =>
+  groupDrafts(grants).map((d) => d.statement);
+const draft = (s: Statement) => ({ statement: s, grants: [] });
 
 /** Every (action, resource, condition) the statements allow, as strings, with wildcards left as they are. */
 const allowedPairs = (statements: readonly Statement[]): Set<string> =>
@@ -50,7 +51,7 @@ describe('statements: grouping and merging', () => {
         ['arn:aws:lambda:r:1:function:a', 'arn:aws:lambda:r:1:function:b'],
       ),
     ];
-    const merged = mergeStatements(input);
+    const merged = mergeStatements(input.map(draft)).map((d) => d.statement);
     assert.equal(merged.length, 1);
     assert.deepEqual(allowedPairs(merged), allowedPairs(input));
   });
