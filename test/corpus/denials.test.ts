@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { DEFAULT_PHASES, type Phase } from '../../src/model';
-import { fixableByIdentityPolicy, parseDenials } from '../../src/overrides/parse-denial';
+import { fixableByIdentityPolicy, parseDenials } from '../../src/learn/parse-denial';
 import { phasesOfCommand } from '../../src/requirements/phases';
 import { writeCraftedProject, type CraftedProject } from '../support/crafted-project';
 import { CORPUS_DIR, copyToTemp, REPO_ROOT } from '../support/paths';
