@@ -7,7 +7,7 @@ import {
   type Requirement,
   type UnknownType,
 } from './model';
-import { deploymentNames } from './discovery/deployment-names';
+import { deploymentNames, type DeploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { startReadLog, type InputRead } from './discovery/read-log';
 import { checkEnvName } from './discovery/safe-names';
@@ -25,6 +25,7 @@ import {
   stackAnchors,
   wideningWarning,
   widenings,
+  type Envelope,
   type Widening,
 } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
@@ -45,9 +46,9 @@ import {
   overrideRequirements,
   type OverridesReport,
 } from './overrides/apply-overrides';
-import { readOverrides } from './overrides/overrides-file';
+import { readOverrides, type Overrides } from './overrides/overrides-file';
 import { loadCatalog, nameArnTypes } from './requirements/catalog';
-import { collectRequirements } from './requirements/collect';
+import { collectRequirements, type CollectedRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
 
@@ -114,14 +115,52 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const collected = collectRequirements(context, inventory, phases, catalog);
   const overrides = readOverrides(rootDir);
   const inputs = readLog.stop();
+  const names = deploymentNames(context);
+  return policiesFor({
+    context,
+    inventory,
+    phases,
+    collected,
+    names,
+    envelope: projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength),
+    baseName: basePolicyName(context),
+    overrides,
+    inputs,
+  });
+}
+
+/**
+ * What a front end hands the engine: the Gen 1 reader above, or the CDK assembly reader
+ * (src/cdk-engine.ts). Everything after it (scoping, conditions, overrides, merging,
+ * splitting, folding, widenings, validation) is the same for both.
+ */
+export interface EngineInput {
+  readonly context: ProjectContext;
+  readonly inventory: Inventory;
+  readonly phases: readonly Phase[];
+  readonly collected: CollectedRequirements;
+  /** The names ARNs are built from (partition, region, account, ...). */
+  readonly names: DeploymentNames;
+  /** What counts as inside the deployment (src/policy/envelope.ts). */
+  readonly envelope: Envelope;
+  /** The first document's name; the others get -2, -3... */
+  readonly baseName: string;
+  readonly overrides: Overrides;
+  readonly inputs: readonly InputRead[];
+  /** Name prefixes a fold may not cut short; default: the envelope's Amplify stack anchors. */
+  readonly foldAnchors?: readonly string[];
+}
+
+/** Requirements to scoped, conditioned, merged, split and validated documents, with what was widened and why. */
+export async function policiesFor(input: EngineInput): Promise<GenerateResult> {
+  const { context, inventory, phases, collected, names, envelope, overrides, inputs } = input;
+  const catalog = loadCatalog();
   const arnTypes = nameArnTypes(catalog.resourceNames);
   const iam = await loadIamReference(
     [...collected.requirements.map((r) => r.action), ...overrideActions(overrides)],
     arnTypes,
   );
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
-  const names = deploymentNames(context);
-  const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
   const grants = overrideRequirements(overrides, iam, {
     env: context.envName,
     phases,
@@ -140,9 +179,9 @@ export async function generatePolicies(options: GenerateOptions): Promise<Genera
   const assembled = assembleWithinLimits(
     conditioned,
     registry,
-    basePolicyName(context),
+    input.baseName,
     reach,
-    stackAnchors(envelope),
+    input.foldAnchors ?? stackAnchors(envelope),
   );
   const { requirements, dropped, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
