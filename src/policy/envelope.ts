@@ -108,8 +108,9 @@ function nameCause(
     const spans = types
       .flatMap((type) => type.formats)
       .filter((format) => covers(resource, sampleArn(format, resource)));
-    if (spans.length > 1)
-      return `one pattern for ${spans.length} ARN formats of ${action}, none of them named by the project`;
+    // A prefix pattern (API Gateway's `/*`) over formats that name nothing: wide, yet in the account and region.
+    if (spans.length > 0)
+      return `one pattern for ${spans.length} ARN format(s) of ${action}, none of them named by the project`;
     return known
       ? `${OUTSIDE_CAUSE}: fits none of the resource types IAM lists for ${action}`
       : `${OUTSIDE_CAUSE}: ${action} is not in IAM's reference`;

@@ -48,7 +48,11 @@ function concreteArns(pattern: string, action: string, result: GenerateResult): 
   const fields = pattern.split(':');
   if (fields[3] === '*') fields[3] = result.context.region ?? 'us-east-1';
   if (fields[4] === '*') fields[4] = result.context.accountId ?? TEST_ACCOUNT;
-  const arn = fields.join(':').replace(/\*/g, 'x1');
+  // WAFv2 ARNs start their resource part with the scope, `regional` or `global`.
+  const arn = fields
+    .join(':')
+    .replace(/^(arn:[^:]+:wafv2:[^:]*:[^:]*:)\*\//, '$1regional/')
+    .replace(/\*/g, 'x1');
   const formats = result.iam.action(action)?.resourceTypes.flatMap((t) => t.formats) ?? [];
   const covered = formats
     .map((format) => sampleArn(format, fields.join(':')))
