@@ -165,9 +165,9 @@ function arnOf(
     .replace(/\$\{Partition\}/g, known?.startsWith('cn-') ? 'aws-cn' : 'aws')
     .replace(/\$\{Region\}/g, region)
     .replace(/\$\{Account\}/g, account)
-    .replace(/\$\{([^}]+)\}/g, () => {
+    .replace(/\$\{([^}]+)\}/g, (_, variable: string) => {
       if (!first) return 'sample1';
       first = false;
-      return name;
+      return variable.endsWith('WithoutLeadingSlash') ? name.replace(/^\//, '') : name;
     });
 }
