@@ -102,7 +102,7 @@ function reasonsFor(requirements: readonly ScopedRequirement[]): string[] {
   for (const r of requirements) {
     const who =
       r.reason.via === 'cli'
-        ? 'the Amplify CLI calls it'
+        ? `${r.reason.resource === 'project' ? 'the Amplify CLI' : r.reason.resource} calls it`
         : r.reason.via === 'override'
           ? `${r.reason.resource} (granted as written)`
           : `CloudFormation, for ${r.reason.resource}`;
