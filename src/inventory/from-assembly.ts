@@ -98,6 +98,7 @@ export function inventoryFromAssembly(
       ...(region ? { region } : {}),
       ...(account ? { account } : {}),
       anchors: [...new Set([...stackAnchors, ...stagingBuckets].filter(literal))].sort(),
+      unrecordedBecause: 'an environment-agnostic stack: give --account and --region',
     },
     foldAnchors: [...new Set(stackAnchors)],
   };

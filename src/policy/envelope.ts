@@ -28,6 +28,8 @@ export interface Envelope {
    * whose names all come from the project.
    */
   readonly names?: readonly string[];
+  /** Why the region or account may be unknown (default: an Amplify env never deployed or pulled). */
+  readonly unrecordedBecause?: string;
 }
 
 /** One granted ARN pattern wider than the project's own names, why, and which resources need it. */
@@ -83,7 +85,8 @@ export function widening(
   const [, partition, , region, account] = resource.split(':');
   if (partition !== envelope.partition) return `${OUTSIDE_CAUSE}: partition ${partition}`;
   const place =
-    placeCause('region', region, envelope.region) ?? placeCause('account', account, envelope.account);
+    placeCause('region', region, envelope.region, envelope.unrecordedBecause) ??
+    placeCause('account', account, envelope.account, envelope.unrecordedBecause);
   if (place?.startsWith(OUTSIDE_CAUSE)) return place;
   // Region or account not recorded: the name may be wider too, and the widening says both.
   const named = nameCause(action, resource, types, info !== undefined, envelope, causes);
@@ -119,10 +122,14 @@ function nameCause(
   return nameWidening(name, nameKey(formats[0]) ?? '', envelope, causes);
 }
 
-function placeCause(what: string, value: string | undefined, known: string | undefined): string | undefined {
+function placeCause(
+  what: string,
+  value: string | undefined,
+  known: string | undefined,
+  unrecordedBecause = 'the env was never deployed or pulled',
+): string | undefined {
   if (value === undefined || value === '' || value === known || value === 'aws') return undefined;
-  if (value === '*' && known === undefined)
-    return `${what} not recorded (the env was never deployed or pulled)`;
+  if (value === '*' && known === undefined) return `${what} not recorded (${unrecordedBecause})`;
   if (hasWildcard(value)) return `${OUTSIDE_CAUSE}: its ${what} is a wildcard`;
   if (known === undefined)
     return `${OUTSIDE_CAUSE}: ${what} ${value} (the project's is not recorded: deploy or pull the env once)`;

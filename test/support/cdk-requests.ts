@@ -13,6 +13,8 @@ export const CDK_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cdk');
 
 export interface CdkFixture {
   readonly name: string;
+  /** The fixture's folder (holds PROVENANCE.json; its `files` are relative to it). */
+  readonly root: string;
   /** The assembly folder (holds manifest.json). */
   readonly assemblyDir: string;
   readonly provenance: Record<string, unknown>;
@@ -30,7 +32,7 @@ export function cdkFixtures(): CdkFixture[] {
         unknown
       >;
       const manifest = (provenance.files as string[]).find((file) => file.endsWith('manifest.json'))!;
-      return { name: entry.name, assemblyDir: path.join(dir, path.dirname(manifest)), provenance };
+      return { name: entry.name, root: dir, assemblyDir: path.join(dir, path.dirname(manifest)), provenance };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
