@@ -5,6 +5,8 @@ import type { GenerateResult } from '../src/engine';
 import {
   ATTACH_OPTIONS,
   booleanOption,
+  CDK_OPTIONS,
+  cdkOptions,
   checkOptions,
   generateOptions,
   stringOption,
@@ -14,12 +16,13 @@ import {
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
+import { generateCdk } from './generate-cdk';
 
 export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
   usage:
-    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]',
+    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]\n       generate --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--out FILE] [--json]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
@@ -29,12 +32,15 @@ export const generate: Command = {
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
     attach: 'then create or update the policies in IAM and attach them (see attach)',
     ...ATTACH_OPTIONS,
+    ...CDK_OPTIONS,
   },
   async run(invocation, env) {
     const { io, cwd } = env;
     checkOptions(invocation, generate);
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
+    const cdk = cdkOptions(invocation, cwd);
+    if (cdk) return generateCdk(cdk, json, out === undefined ? undefined : resolveOut(cwd, out), io, cwd);
     const options = generateOptions(invocation, cwd);
     // Every usage error comes before anything is computed, asked or written.
     const attachModule = booleanOption(invocation, 'attach') ? loadAttach() : undefined;

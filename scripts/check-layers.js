@@ -24,6 +24,7 @@ const LAYERS = [
   ['src/policy'],
   ['src/overrides'],
   ['src/engine.ts'],
+  ['src/cdk-engine.ts'],
   ['src/outputs'],
   ['src/aws'],
   ['src/invocation.ts'],

@@ -14,6 +14,10 @@ const OPTIONS = {
   phases: { type: 'string' },
   env: { type: 'string' },
   'permissions-boundary': { type: 'string' },
+  'cdk-out': { type: 'string' },
+  template: { type: 'string', multiple: true },
+  account: { type: 'string' },
+  region: { type: 'string' },
   json: { type: 'boolean' },
   attach: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
@@ -47,7 +51,9 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     );
   }
   const [command, ...args] = parsed.positionals;
-  return { command, args, options: parsed.values };
+  // --template may be repeated: one comma list, as the Amplify CLI passes it.
+  const { template, ...options } = parsed.values;
+  return { command, args, options: template ? { ...options, template: template.join(',') } : options };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -7,7 +7,7 @@ import {
   type ProjectContext,
   type UnknownType,
 } from './model';
-import { deploymentNames } from './discovery/deployment-names';
+import { deploymentNames, type DeploymentNames } from './discovery/deployment-names';
 import { findProjectRoot } from './discovery/find-project-root';
 import { startReadLog, type InputRead } from './discovery/read-log';
 import { checkEnvName } from './discovery/safe-names';
@@ -25,6 +25,7 @@ import {
   stackAnchors,
   wideningWarning,
   widenings,
+  type Envelope,
   type Widening,
 } from './policy/envelope';
 import { loadIamReference, type IamReference } from './policy/iam-reference';
@@ -40,7 +41,7 @@ import {
 } from './overrides/apply-overrides';
 import { readOverrides, type Overrides } from './overrides/overrides-file';
 import { arnSuffixes, loadCatalog, nameArnTypesOf } from './catalog/catalog';
-import { collectRequirements } from './requirements/collect';
+import { collectRequirements, type CollectedRequirements } from './requirements/collect';
 import { removalWarning, statefulRemovals, type StatefulRemoval } from './requirements/removals';
 import type { TrimmedAction } from './requirements/trimming';
 import { warning, type Warning } from './results';
@@ -104,6 +105,18 @@ export interface ProjectModel {
   /** amplify/least-privilege/overrides.json (NO_OVERRIDES without one). */
   readonly overrides: Overrides;
   readonly inputs: readonly InputRead[];
+  // Set by another front end (the CDK assembly reader, src/cdk-engine.ts); the Gen 1 reader
+  // leaves them to their defaults.
+  /** The requirements; default: the Amplify CLI's calls and CloudFormation's handlers for the phases. */
+  readonly collected?: CollectedRequirements;
+  /** The names ARNs are built from; default: deploymentNames(context). */
+  readonly names?: DeploymentNames;
+  /** What counts as inside the deployment (src/policy/envelope.ts); default: the Amplify project's. */
+  readonly envelope?: Envelope;
+  /** The first document's name (the others get -2, -3...); default: the Amplify project's. */
+  readonly baseName?: string;
+  /** Name prefixes a fold may not cut short; default: the envelope's Amplify stack anchors. */
+  readonly foldAnchors?: readonly string[];
 }
 
 /** The whole flow: project files → context → inventory → requirements → scoped, merged, split, validated documents. */
@@ -147,7 +160,7 @@ export function readAmplifyProject(options: GenerateOptions, phases: readonly Ph
 export async function policiesFor(project: ProjectModel, phases: readonly Phase[]): Promise<GenerateResult> {
   const { context, inventory, overrides, inputs } = project;
   const catalog = loadCatalog();
-  const collected = collectRequirements(context, inventory, phases, catalog);
+  const collected = project.collected ?? collectRequirements(context, inventory, phases, catalog);
   // The ARN formats of the resource types the project deploys (the name registry's); those of
   // the actions come with them. Every other service's reference stays unread.
   const arnTypes = nameArnTypesOf(
@@ -160,8 +173,9 @@ export async function policiesFor(project: ProjectModel, phases: readonly Phase[
     arnSuffixes(catalog.resourceNames),
   );
   const registry = buildNameRegistry(inventory, catalog, iam, context.deployedOutputs);
-  const names = deploymentNames(context);
-  const envelope = projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
+  const names = project.names ?? deploymentNames(context);
+  const envelope =
+    project.envelope ?? projectEnvelope(names, catalog.resourceNames.generatedNames.stackNamePrefixLength);
   const handWritten = overrideRequirements(overrides, iam, {
     env: context.envName,
     phases,
@@ -179,9 +193,9 @@ export async function policiesFor(project: ProjectModel, phases: readonly Phase[
       return { grants: overridden.grants, overridden, dropped: bounded.dropped, unscoped: scoped.unscoped };
     },
     registry,
-    basePolicyName(context),
+    project.baseName ?? basePolicyName(context),
     reach,
-    stackAnchors(envelope),
+    project.foldAnchors ?? stackAnchors(envelope),
   );
   const { grants, overridden, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);

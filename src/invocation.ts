@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AwsClients } from './aws/clients';
+import type { CdkGenerateOptions } from './cdk-engine';
 import type { GenerateOptions } from './engine';
 import { ALL_PHASES, DEFAULT_PHASES, type Phase } from './model';
 import { usageError } from './errors';
@@ -133,4 +134,82 @@ export function phasesOption(invocation: Invocation, fallback: readonly Phase[] 
     );
   }
   return ALL_PHASES.filter((phase) => phases.includes(phase));
+}
+
+/** Options of generate and explain for a CDK app, an Amplify Gen 2 backend or plain templates. */
+export const CDK_OPTIONS: Readonly<Record<string, string>> = {
+  'cdk-out':
+    'DIR  a synthesized CDK app instead of an Amplify Gen 1 project: its cdk.out folder, the app folder, or an Amplify Gen 2 project (.amplify/artifacts/cdk.out)',
+  template: 'FILE  plain CloudFormation templates instead (repeat the option, or a comma list)',
+  account: 'ID  with --cdk-out/--template: the account environment-agnostic stacks deploy to',
+  region: 'NAME  with --cdk-out/--template: the region environment-agnostic stacks deploy to',
+};
+
+/** Options that mean an Amplify Gen 1 project, refused with --cdk-out/--template. */
+const GEN1_ONLY = ['project-dir', 'env', 'attach'];
+
+/**
+ * The CDK input of generate or explain (--cdk-out DIR, --template FILE...); undefined when
+ * neither is given (an Amplify Gen 1 project). Phases: push (cdk deploy, the default), init
+ * (a first deployment), delete (cdk destroy, and the deletes of resources that hold data).
+ */
+export function cdkOptions(invocation: Invocation, cwd: string): CdkGenerateOptions | undefined {
+  const cdkOut = stringOption(invocation, 'cdk-out');
+  const templateList = stringOption(invocation, 'template');
+  if (cdkOut === undefined && templateList === undefined) {
+    for (const name of ['account', 'region'])
+      if (invocation.options[name] !== undefined)
+        throw usageError(
+          `--${name} is for CDK apps and templates.`,
+          `Use it with --cdk-out DIR or --template FILE.`,
+        );
+    return undefined;
+  }
+  if (cdkOut !== undefined && templateList !== undefined)
+    throw usageError(
+      'Give --cdk-out or --template, not both.',
+      'Synthesized apps: --cdk-out DIR; plain templates: --template FILE.',
+    );
+  for (const name of GEN1_ONLY)
+    if (invocation.options[name] !== undefined && invocation.options[name] !== false)
+      throw usageError(
+        `--${name} is for Amplify Gen 1 projects, not for --cdk-out/--template.`,
+        name === 'attach'
+          ? 'Create the policies with the `aws iam create-policy` lines generate prints.'
+          : `Leave out --${name}.`,
+      );
+  const account = stringOption(invocation, 'account');
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw usageError(
+      `--account ${account} is not an AWS account id.`,
+      'Write the 12 digits, e.g. --account 123456789012.',
+    );
+  const region = stringOption(invocation, 'region');
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw usageError(
+      `--region ${region} is not an AWS region.`,
+      'Write a region name, e.g. --region eu-west-1.',
+    );
+  const phases = phasesOption(invocation, ['push']);
+  const other = phases.filter((phase) => !['push', 'init', 'delete'].includes(phase));
+  if (other.length > 0)
+    throw usageError(
+      `--phases ${other.join(',')} are Amplify CLI commands; a CDK app deploys with CloudFormation only.`,
+      'Use push (cdk deploy, the default), init (a first deployment) and delete (cdk destroy, and removing resources that hold data).',
+    );
+  return {
+    ...(cdkOut !== undefined ? { cdkOut } : {}),
+    ...(templateList !== undefined
+      ? {
+          templates: templateList
+            .split(',')
+            .map((file) => file.trim())
+            .filter(Boolean),
+        }
+      : {}),
+    cwd,
+    phases,
+    environment: { ...(account ? { account } : {}), ...(region ? { region } : {}) },
+    permissionsBoundaryArn: boundaryOption(invocation),
+  };
 }

@@ -74,6 +74,21 @@ export const WARNING_KINDS = {
     means: 'an exclusion of overrides.json matches no grant',
     resolution: 'Remove it, or correct its actions and resources.',
   },
+  'assembly-incomplete': {
+    means:
+      'a part of a cloud assembly (nested assembly, asset manifest, nested template) is missing or unreadable',
+    resolution:
+      'Synthesize the app again (`cdk synth`, or `npx ampx sandbox` for Amplify Gen 2) and generate again.',
+  },
+  'stack-name-assumed': {
+    means: 'a plain template names no stack: its file name is used as the stack name',
+    resolution: 'Deploy it under that name, or rename the file.',
+  },
+  'environment-agnostic': {
+    means: 'stacks of an assembly name no account or region: ARNs use * for them (reported as widenings)',
+    resolution:
+      'Give --account ID and --region NAME (where cdk deploy will deploy), or set env on the stacks.',
+  },
   'stateful-removal': {
     means: 'the next push removes or replaces a resource that holds data',
     resolution:

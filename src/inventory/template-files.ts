@@ -80,6 +80,18 @@ export function readCategoryLevelTemplates(
     .flatMap((entry) => readTemplateFile(entry.path, walk));
 }
 
+/**
+ * One named template file (a CDK assembly's stack or nested template, a --template file), read
+ * with the same limits and checks as the folder walks; undefined when it declares no Resources.
+ */
+export function readTemplateAt(
+  file: string,
+  rootDir: string,
+  warnings: Warning[] = [],
+): TemplateFile | undefined {
+  return readTemplateFile(file, startWalk(rootDir, warnings))[0];
+}
+
 /** One walk of template folders: the project root (as given and resolved) and where skipped files are reported. */
 interface Walk {
   readonly rootDir: string;

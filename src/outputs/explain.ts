@@ -93,7 +93,7 @@ function reasonsFor(grants: readonly Grant[]): string[] {
     for (const { reason, phase } of origin) {
       const who =
         reason.via === 'cli'
-          ? 'the Amplify CLI calls it'
+          ? `${reason.resource === 'project' ? 'the Amplify CLI' : reason.resource} calls it`
           : reason.via === 'override'
             ? `${reason.resource} (granted as written)`
             : `CloudFormation, for ${reason.resource}`;

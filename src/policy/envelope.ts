@@ -29,6 +29,8 @@ export interface Envelope {
    * whose names all come from the project.
    */
   readonly names?: readonly string[];
+  /** Why the region or account may be unknown (default: an Amplify env never deployed or pulled). */
+  readonly unrecordedBecause?: string;
 }
 
 /** One granted ARN pattern wider than the project's own names, why, and which resources need it. */
@@ -84,7 +86,8 @@ export function widening(
   const [, partition, , region, account] = resource.split(':');
   if (partition !== envelope.partition) return `${OUTSIDE_CAUSE}: partition ${partition}`;
   const place =
-    placeCause('region', region, envelope.region) ?? placeCause('account', account, envelope.account);
+    placeCause('region', region, envelope.region, envelope.unrecordedBecause) ??
+    placeCause('account', account, envelope.account, envelope.unrecordedBecause);
   if (place?.startsWith(OUTSIDE_CAUSE)) return place;
   // Region or account not recorded: the name may be wider too, and the widening says both.
   const named = nameCause(action, resource, types, info !== undefined, envelope, causes);
@@ -111,8 +114,9 @@ function nameCause(
     const spans = types
       .flatMap((type) => type.formats)
       .filter((format) => covers(resource, sampleArn(format, resource)));
-    if (spans.length > 1)
-      return `one pattern for ${spans.length} ARN formats of ${action}, none of them named by the project`;
+    // A prefix pattern (API Gateway's `/*`) over formats that name nothing: wide, yet in the account and region.
+    if (spans.length > 0)
+      return `one pattern for ${spans.length} ARN format(s) of ${action}, none of them named by the project`;
     return known
       ? `${OUTSIDE_CAUSE}: fits none of the resource types IAM lists for ${action}`
       : `${OUTSIDE_CAUSE}: ${action} is not in IAM's reference`;
@@ -121,10 +125,14 @@ function nameCause(
   return nameWidening(name, nameKey(formats[0]) ?? '', envelope, causes);
 }
 
-function placeCause(what: string, value: string | undefined, known: string | undefined): string | undefined {
+function placeCause(
+  what: string,
+  value: string | undefined,
+  known: string | undefined,
+  unrecordedBecause = 'the env was never deployed or pulled',
+): string | undefined {
   if (value === undefined || value === '' || value === known || value === 'aws') return undefined;
-  if (value === '*' && known === undefined)
-    return `${what} not recorded (the env was never deployed or pulled)`;
+  if (value === '*' && known === undefined) return `${what} not recorded (${unrecordedBecause})`;
   if (hasWildcard(value)) return `${OUTSIDE_CAUSE}: its ${what} is a wildcard`;
   if (known === undefined)
     return `${OUTSIDE_CAUSE}: ${what} ${value} (the project's is not recorded: deploy or pull the env once)`;

@@ -89,12 +89,16 @@ export async function deniedRequests(
  * `api` and `graphqlapi` are both `apis/<id>`: error multiple.resource.types), formats it does
  * not know for the action (API Gateway's `/apis/.../integrationresponses/...` for PUT: error
  * no.resource.types), and resource parts that begin with a name instead of a type word, where
- * it reads the name as a type (CodePipeline stages `<pipeline>/<stage>`: productMismatch).
+ * it reads the name as a type (CodePipeline stages `<pipeline>/<stage>`, WAFv2's
+ * `<scope>/webacl/<name>/<id>`: productMismatch).
  */
 function simulatorCannotJudge(request: SimulatedRequest, result: RunSimulationResults): boolean {
   if (result.resultType === 'error')
     return ['multiple.resource.types', 'no.resource.types'].includes(result.errors.message);
-  return request.action.startsWith('codepipeline:') && JSON.stringify(result).includes('productMismatch');
+  return (
+    ['codepipeline:', 'wafv2:'].some((service) => request.action.startsWith(service)) &&
+    JSON.stringify(result).includes('productMismatch')
+  );
 }
 
 /** The grant checked the plain way: a statement with the action, a covering resource and a condition the context satisfies. */
