@@ -197,6 +197,29 @@ const emptyTotals = (): Totals => ({
   shareOfAdmin: [],
 });
 
+/**
+ * Actions granted only because a handler's delete operation lists them: what the deletes of
+ * push (remove, replace, roll back stateless resources) add to a project's documents.
+ */
+function deleteOnlyActions(result: GenerateResult): string[] {
+  const byAction = new Map<string, boolean>();
+  for (const grant of result.grants) {
+    const onlyDelete = grant.origins.every((group) =>
+      group.every(
+        (r) =>
+          r.reason.via === 'cloudformation' &&
+          (r.reason.operations ?? []).length > 0 &&
+          (r.reason.operations ?? []).every((operation) => operation === 'delete'),
+      ),
+    );
+    byAction.set(grant.action, (byAction.get(grant.action) ?? true) && onlyDelete);
+  }
+  return [...byAction]
+    .filter(([, only]) => only)
+    .map(([action]) => action)
+    .sort();
+}
+
 async function main(): Promise<void> {
   if (!REFERENCE_DIR) throw new Error('../shared/reference is not beside this checkout');
   const references = await Promise.all(
@@ -223,6 +246,9 @@ async function main(): Promise<void> {
   const all = emptyTotals();
   const corpus = emptyTotals();
   const excessCounts = new Map<string, number>();
+  const deleteCounts = new Map<string, number>();
+  const deleteRows: Array<Array<string | number>> = [];
+  let deleteTotal = 0;
   const referenceTotals = references.map(() => ({ granted: 0, missing: 0, unconditioned: 0 }));
   for (const project of projects) {
     const result = await generatePolicies({ projectDir: project.dir });
@@ -233,6 +259,15 @@ async function main(): Promise<void> {
     if (missing.length > 0)
       throw new Error(`${project.label}: needed but not granted: ${missing.join(', ')}`);
     const writes = await writeFigures(result, grants.actions);
+    const deletes = deleteOnlyActions(result);
+    deleteTotal += deletes.length;
+    if (project.corpus) deletes.forEach((a) => deleteCounts.set(a, (deleteCounts.get(a) ?? 0) + 1));
+    deleteRows.push([
+      project.label,
+      deletes.length,
+      pct(deletes.length, needed.size),
+      deletes.join(', ') || '-',
+    ]);
     if (project.corpus) writes.excess.forEach((a) => excessCounts.set(a, (excessCounts.get(a) ?? 0) + 1));
     for (const totals of project.corpus ? [all, corpus] : [all]) {
       totals.granted += grants.actions.size;
@@ -347,6 +382,27 @@ async function main(): Promise<void> {
     table(
       ['action', 'projects'],
       [...excessCounts]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([action, count]) => [action, count]),
+    ),
+    '',
+    '## What the deletes added',
+    '',
+    'Since push grants, through CloudFormation only, the deletes it needs to remove, replace and roll back the',
+    "project's stateless resources (deletes that destroy data stay out; see README), these actions are granted only",
+    "because a resource type's delete handler lists them (every requirement of every grant of the action comes from a",
+    'delete handler). Their share of the needed actions, per project:',
+    '',
+    table(
+      ['project', 'delete-only actions', 'share of needed', 'actions'],
+      [...deleteRows, [`**all ${projects.length} projects**`, deleteTotal, pct(deleteTotal, all.needed), '']],
+    ),
+    '',
+    'Over the corpus, by action:',
+    '',
+    table(
+      ['action', 'projects'],
+      [...deleteCounts]
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
         .map(([action, count]) => [action, count]),
     ),
