@@ -148,6 +148,11 @@ export interface Reason {
   readonly detail: string;
   /** Data file the knowledge comes from. */
   readonly source: string;
+  /**
+   * For the CLI's own calls: the evidence, `traced in <runs>` (recorded runs of the real CLI)
+   * and/or `not traced: <why>` (then the source reference in detail is the provenance).
+   */
+  readonly evidence?: string;
 }
 
 /** One permission the deployment needs: flat, one action, one resource pattern. */

@@ -50,6 +50,10 @@ export interface CliCall {
   readonly when?: Predicate;
   readonly because: string;
   readonly where: string;
+  /** Recorded runs of the real CLI (examples, command) that made these calls (test/trace). */
+  readonly traced?: readonly string[];
+  /** Why a trace does not reach (part of) the calls: the source reference in `where` is their provenance. */
+  readonly notTraced?: string;
 }
 
 export type { HandlerOperation };

@@ -97,7 +97,8 @@ function reasonsFor(grants: readonly Grant[]): string[] {
           : reason.via === 'override'
             ? `${reason.resource} (granted as written)`
             : `CloudFormation, for ${reason.resource}`;
-      const line = `${who}: ${reason.detail} [${reason.source}]`;
+      const evidence = reason.evidence ? ` {${reason.evidence}}` : '';
+      const line = `${who}: ${reason.detail} [${reason.source}]${evidence}`;
       const phases = phasesByReason.get(line) ?? new Set<string>();
       phases.add(phase);
       phasesByReason.set(line, phases);

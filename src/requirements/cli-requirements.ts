@@ -37,6 +37,7 @@ export function cliRequirements(
       summary: call.because,
       detail: `${call.because} (${call.where})`,
       source: `data/cli-calls.json#${call.id}`,
+      ...evidenceOf(call),
     };
     for (const phase of phases.filter((p) => call.phases.includes(p))) {
       for (const action of call.actions) {
@@ -47,6 +48,15 @@ export function cliRequirements(
     }
   }
   return requirements;
+}
+
+/** A CLI call's evidence: the recorded real-CLI runs that made it, and why a trace cannot reach the rest. */
+function evidenceOf(call: CliCall): { evidence?: string } {
+  const parts = [
+    ...(call.traced?.length ? [`traced in ${call.traced.join(', ')}`] : []),
+    ...(call.notTraced ? [`not traced: ${call.notTraced}`] : []),
+  ];
+  return parts.length ? { evidence: parts.join('; ') } : {};
 }
 
 /** The resources a `when` predicate selects by its resource fields (all of them when it has none). */

@@ -8,6 +8,7 @@ import { formatPattern } from '../../src/policy/arn-patterns';
 import { loadIamReference } from '../../src/policy/iam-reference';
 import { PHASE_COMMANDS, phasesOfCommand } from '../../src/requirements/phases';
 import { DATA_DIR } from '../../src/catalog/catalog';
+import { explainStatements } from '../../src/outputs/explain';
 import { REPO_ROOT } from '../support/paths';
 import { checkTrace, readRecorded, unexplainedDenials, type RecordedCall } from '../support/trace';
 import { needs } from '../support/grants';
@@ -165,6 +166,30 @@ describe("cli-calls: the CLI's own calls per phase, checked against IAM and the 
       const missing = call.actions.filter((action) => !shown.has(action));
       if (checked && !call.notTraced)
         assert.deepEqual(missing, [], `${call.id}: no recorded trace shows these`);
+    }
+  });
+
+  it('explain shows each CLI call of the project with its evidence: the traced runs or why none reaches it', async () => {
+    const result = await generatePolicies({
+      projectDir: path.join(REPO_ROOT, 'examples', 'lpfull'),
+      phases: [...ALL_PHASES],
+    });
+    const reasons = explainStatements(result).flatMap((s) => s.actions.flatMap((a) => a.reasons));
+    const cliIds = new Set(
+      result.grants.flatMap((g) =>
+        g.origins.flatMap((group) => group.filter((r) => r.reason.via === 'cli').map((r) => r.reason.source)),
+      ),
+    );
+    assert.ok(cliIds.size > 20, `only ${cliIds.size} CLI calls apply to lpfull`);
+    for (const source of cliIds) {
+      const call = data.calls.find((c) => `data/cli-calls.json#${c.id}` === source);
+      assert.ok(call, source);
+      const line = reasons.find((r) => r.includes(`[${source}]`));
+      assert.ok(line, `${source}: not in explain`);
+      for (const run of call.traced ?? [])
+        assert.ok(line.includes(run), `${source}: explain does not name ${run}`);
+      if (call.notTraced)
+        assert.ok(line.includes(`not traced: ${call.notTraced}`), `${source}: no notTraced`);
     }
   });
 
