@@ -11,28 +11,25 @@ import { asRecord, asString, readJsonIfExists } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';
 import { warning, type Warning } from '../results';
 import { readTemplateAt, type TemplateFile } from './template-files';
+import {
+  assetsOf,
+  environmentOf,
+  fillPlaceholders,
+  qualifierOf,
+  type EnvironmentValues,
+  type FileAsset,
+  type ImageAsset,
+} from './cdk-assets';
+import { nestedTemplates, ssmParametersOf } from './cdk-nested-templates';
+
+export type { EnvironmentValues, FileAsset, ImageAsset };
+export { fillPlaceholders };
 
 /** Where `--cdk-out` may point, and where an Amplify Gen 2 project keeps its synthesized assembly. */
 export const GEN2_ASSEMBLY = path.join('.amplify', 'artifacts', 'cdk.out');
 const MANIFEST = 'manifest.json';
 
 export type AssemblySource = 'cdk-out' | 'amplify-gen2' | 'templates';
-
-/** A file the CLI uploads to the staging bucket, as the asset manifest names its destination. */
-export interface FileAsset {
-  readonly bucketName: string;
-  readonly objectKey: string;
-  /** The role that publishes it (`file-publishing-role`); undefined: the CLI's own credentials. */
-  readonly publishRoleArn?: string;
-  /** The asset's file in the assembly (relative to the assembly folder). */
-  readonly sourcePath?: string;
-}
-
-export interface ImageAsset {
-  readonly repositoryName: string;
-  readonly imageTag: string;
-  readonly publishRoleArn?: string;
-}
 
 /** One `aws:cloudformation:stack` artifact (or one --template file). */
 export interface AssemblyStack {
@@ -68,12 +65,6 @@ export interface CloudAssembly {
   readonly appName: string;
   readonly stacks: readonly AssemblyStack[];
   readonly warnings: readonly Warning[];
-}
-
-/** Values that fill a manifest's `${AWS::AccountId}`-style placeholders; unknown ones stay `*`. */
-export interface EnvironmentValues {
-  readonly account?: string;
-  readonly region?: string;
 }
 
 /**
@@ -276,176 +267,6 @@ function readStack(
       Object.keys(asRecord(properties.tags)).length > 0 ||
       (Array.isArray(properties.tags) && properties.tags.length > 0),
   };
-}
-
-/** `aws://123456789012/eu-west-1`; `unknown-account`/`unknown-region` take the given values, if any. */
-function environmentOf(environment: string | undefined, env: EnvironmentValues): EnvironmentValues {
-  const match = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment ?? '');
-  const account = match && /^\d{12}$/.test(match[1]) ? match[1] : env.account;
-  const region = match && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(match[2]) ? match[2] : env.region;
-  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
-}
-
-/** The manifest's placeholders: `${AWS::Partition}`, `${AWS::AccountId}`, `${AWS::Region}`. */
-export function fillPlaceholders(text: string, env: EnvironmentValues): string {
-  return text
-    .replace(/\$\{AWS::Partition\}/g, partitionOf(env.region))
-    .replace(/\$\{AWS::AccountId\}/g, env.account ?? '*')
-    .replace(/\$\{AWS::Region\}/g, env.region ?? '*');
-}
-
-const partitionOf = (region: string | undefined): string =>
-  region?.startsWith('cn-') ? 'aws-cn' : region?.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-
-/** `cdk-<qualifier>-deploy-role-...`, else `/cdk-bootstrap/<qualifier>/version`. */
-function qualifierOf(
-  deployRoleArn: string | undefined,
-  versionParameter: string | undefined,
-): string | undefined {
-  return (
-    /:role\/cdk-([a-z0-9]+)-deploy-role-/.exec(deployRoleArn ?? '')?.[1] ??
-    /^\/cdk-bootstrap\/([a-z0-9]+)\/version$/.exec(versionParameter ?? '')?.[1]
-  );
-}
-
-/** The assets of the asset manifests the stack depends on, with their destinations' placeholders filled. */
-function assetsOf(
-  artifact: Record<string, unknown>,
-  artifacts: Record<string, unknown>,
-  assemblyDir: string,
-  rootDir: string,
-  place: EnvironmentValues,
-  warnings: Warning[],
-): { files: FileAsset[]; images: ImageAsset[] } {
-  const files: FileAsset[] = [];
-  const images: ImageAsset[] = [];
-  const dependencies = Array.isArray(artifact.dependencies) ? artifact.dependencies : [];
-  for (const dependency of dependencies) {
-    const manifest = typeof dependency === 'string' ? asRecord(artifacts[dependency]) : {};
-    if (manifest.type !== 'cdk:asset-manifest') continue;
-    const name = asString(asRecord(manifest.properties).file);
-    const file = name ? path.resolve(assemblyDir, name) : undefined;
-    if (!file || !isInside(assemblyDir, file)) {
-      warnings.push(
-        warning(
-          'assembly-incomplete',
-          `Asset manifest ${String(dependency)} skipped: its file ${name ?? '(none)'} is not in the assembly.`,
-        ),
-      );
-      continue;
-    }
-    const assets = asRecord(readJsonIfExists(file, rootDir));
-    for (const entry of Object.values(asRecord(assets.files))) {
-      const sourcePath = asString(asRecord(asRecord(entry).source).path);
-      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
-        const d = asRecord(destination);
-        const bucketName = asString(d.bucketName);
-        const objectKey = asString(d.objectKey);
-        if (!bucketName || !objectKey) continue;
-        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
-        const role = asString(d.assumeRoleArn);
-        files.push({
-          bucketName: fillPlaceholders(bucketName, at),
-          objectKey: fillPlaceholders(objectKey, at),
-          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
-          ...(sourcePath ? { sourcePath } : {}),
-        });
-      }
-    }
-    for (const entry of Object.values(asRecord(assets.dockerImages))) {
-      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
-        const d = asRecord(destination);
-        const repositoryName = asString(d.repositoryName);
-        const imageTag = asString(d.imageTag);
-        if (!repositoryName || !imageTag) continue;
-        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
-        const role = asString(d.assumeRoleArn);
-        images.push({
-          repositoryName: fillPlaceholders(repositoryName, at),
-          imageTag,
-          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
-        });
-      }
-    }
-  }
-  return { files, images };
-}
-
-/** Nested stacks deeper than this are not followed (CloudFormation's own limit is 5 levels of nesting... plus margin). */
-const MAX_NESTING = 10;
-const STACK_TYPE = 'AWS::CloudFormation::Stack';
-
-/**
- * The templates a template's `AWS::CloudFormation::Stack` resources deploy, read from the
- * assembly: CDK names the file in the resource's `aws:asset:path` metadata and uploads it as an
- * asset whose object key ends the TemplateURL. Each nested stack's TemplateURL is rewritten to
- * the file's path (relative to the root), so the nested-stack resolver matches it by file name.
- */
-function nestedTemplates(
-  parent: TemplateFile,
-  rootDir: string,
-  assemblyDir: string,
-  byObjectKey: ReadonlyMap<string, string>,
-  warnings: Warning[],
-  depth: number,
-): TemplateFile[] {
-  if (depth > MAX_NESTING) return [];
-  const found: TemplateFile[] = [];
-  for (const [logicalId, value] of Object.entries(parent.template.Resources)) {
-    const resource = asRecord(value);
-    if (resource.Type !== STACK_TYPE) continue;
-    const properties = asRecord(resource.Properties);
-    const name = nestedFileName(resource, properties.TemplateURL, byObjectKey);
-    const file = name ? path.resolve(assemblyDir, name) : undefined;
-    if (!file || !isInside(assemblyDir, file) || !fs.existsSync(file)) {
-      warnings.push(
-        warning(
-          'assembly-incomplete',
-          `${parent.file}: the nested stack ${logicalId} deploys a template that is not in the assembly, so the policy has nothing for its resources.`,
-        ),
-      );
-      continue;
-    }
-    const child = readTemplateAt(file, rootDir, warnings);
-    if (!child) continue;
-    properties.TemplateURL = child.file;
-    found.push(child, ...nestedTemplates(child, rootDir, assemblyDir, byObjectKey, warnings, depth + 1));
-  }
-  return found;
-}
-
-/** The nested template's file: `aws:asset:path` metadata, else the asset whose object key ends its TemplateURL. */
-function nestedFileName(
-  resource: Record<string, unknown>,
-  templateUrl: unknown,
-  byObjectKey: ReadonlyMap<string, string>,
-): string | undefined {
-  const metadata = asRecord(resource.Metadata);
-  if (metadata['aws:asset:property'] === 'TemplateURL') {
-    const assetPath = asString(metadata['aws:asset:path']);
-    if (assetPath) return assetPath;
-  }
-  const text = JSON.stringify(templateUrl ?? '');
-  for (const [objectKey, sourcePath] of byObjectKey) if (text.includes(`/${objectKey}`)) return sourcePath;
-  // A plain template's nested stack: a relative file name beside it.
-  return typeof templateUrl === 'string' && !/^[a-z]+:\/\//i.test(templateUrl) ? templateUrl : undefined;
-}
-
-/** The SSM parameter names an `AWS::SSM::Parameter::Value<...>` parameter reads (its Default). */
-function ssmParametersOf(templates: readonly TemplateFile[]): string[] {
-  const names = new Set<string>();
-  for (const { template } of templates)
-    for (const declaration of Object.values(template.Parameters ?? {})) {
-      const parameter = asRecord(declaration);
-      const fallback = asString(parameter.Default);
-      if (
-        typeof parameter.Type === 'string' &&
-        parameter.Type.startsWith('AWS::SSM::Parameter::Value<') &&
-        fallback
-      )
-        names.add(fallback);
-    }
-  return [...names].sort();
 }
 
 /** The folder's name, in the characters IAM allows in policy names. */

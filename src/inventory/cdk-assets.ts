@@ -1,0 +1,122 @@
+/**
+ * A cloud assembly's environments and assets: the `aws://account/region` of a stack, the
+ * manifest's placeholders, the bootstrap qualifier, and the file and image assets of the asset
+ * manifests a stack depends on, with their destinations as synthesized.
+ */
+import * as path from 'node:path';
+import { partitionOf } from '../discovery/deployment-names';
+import { asRecord, asString, readJsonIfExists } from '../discovery/read-files';
+import { isInside } from '../discovery/safe-names';
+import { warning, type Warning } from '../results';
+
+/** A file the CLI uploads to the staging bucket, as the asset manifest names its destination. */
+export interface FileAsset {
+  readonly bucketName: string;
+  readonly objectKey: string;
+  /** The role that publishes it (`file-publishing-role`); undefined: the CLI's own credentials. */
+  readonly publishRoleArn?: string;
+  /** The asset's file in the assembly (relative to the assembly folder). */
+  readonly sourcePath?: string;
+}
+
+export interface ImageAsset {
+  readonly repositoryName: string;
+  readonly imageTag: string;
+  readonly publishRoleArn?: string;
+}
+
+/** Values that fill a manifest's `${AWS::AccountId}`-style placeholders; unknown ones stay `*`. */
+export interface EnvironmentValues {
+  readonly account?: string;
+  readonly region?: string;
+}
+
+/** `aws://123456789012/eu-west-1`; `unknown-account`/`unknown-region` take the given values, if any. */
+export function environmentOf(environment: string | undefined, env: EnvironmentValues): EnvironmentValues {
+  const match = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment ?? '');
+  const account = match && /^\d{12}$/.test(match[1]) ? match[1] : env.account;
+  const region = match && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(match[2]) ? match[2] : env.region;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+}
+
+/** The manifest's placeholders: `${AWS::Partition}`, `${AWS::AccountId}`, `${AWS::Region}`. */
+export function fillPlaceholders(text: string, env: EnvironmentValues): string {
+  return text
+    .replace(/\$\{AWS::Partition\}/g, partitionOf(env.region))
+    .replace(/\$\{AWS::AccountId\}/g, env.account ?? '*')
+    .replace(/\$\{AWS::Region\}/g, env.region ?? '*');
+}
+
+/** `cdk-<qualifier>-deploy-role-...`, else `/cdk-bootstrap/<qualifier>/version`. */
+export function qualifierOf(
+  deployRoleArn: string | undefined,
+  versionParameter: string | undefined,
+): string | undefined {
+  return (
+    /:role\/cdk-([a-z0-9]+)-deploy-role-/.exec(deployRoleArn ?? '')?.[1] ??
+    /^\/cdk-bootstrap\/([a-z0-9]+)\/version$/.exec(versionParameter ?? '')?.[1]
+  );
+}
+
+/** The assets of the asset manifests the stack depends on, with their destinations' placeholders filled. */
+export function assetsOf(
+  artifact: Record<string, unknown>,
+  artifacts: Record<string, unknown>,
+  assemblyDir: string,
+  rootDir: string,
+  place: EnvironmentValues,
+  warnings: Warning[],
+): { files: FileAsset[]; images: ImageAsset[] } {
+  const files: FileAsset[] = [];
+  const images: ImageAsset[] = [];
+  const dependencies = Array.isArray(artifact.dependencies) ? artifact.dependencies : [];
+  for (const dependency of dependencies) {
+    const manifest = typeof dependency === 'string' ? asRecord(artifacts[dependency]) : {};
+    if (manifest.type !== 'cdk:asset-manifest') continue;
+    const name = asString(asRecord(manifest.properties).file);
+    const file = name ? path.resolve(assemblyDir, name) : undefined;
+    if (!file || !isInside(assemblyDir, file)) {
+      warnings.push(
+        warning(
+          'assembly-incomplete',
+          `Asset manifest ${String(dependency)} skipped: its file ${name ?? '(none)'} is not in the assembly.`,
+        ),
+      );
+      continue;
+    }
+    const assets = asRecord(readJsonIfExists(file, rootDir));
+    for (const entry of Object.values(asRecord(assets.files))) {
+      const sourcePath = asString(asRecord(asRecord(entry).source).path);
+      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
+        const d = asRecord(destination);
+        const bucketName = asString(d.bucketName);
+        const objectKey = asString(d.objectKey);
+        if (!bucketName || !objectKey) continue;
+        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
+        const role = asString(d.assumeRoleArn);
+        files.push({
+          bucketName: fillPlaceholders(bucketName, at),
+          objectKey: fillPlaceholders(objectKey, at),
+          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
+          ...(sourcePath ? { sourcePath } : {}),
+        });
+      }
+    }
+    for (const entry of Object.values(asRecord(assets.dockerImages))) {
+      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
+        const d = asRecord(destination);
+        const repositoryName = asString(d.repositoryName);
+        const imageTag = asString(d.imageTag);
+        if (!repositoryName || !imageTag) continue;
+        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
+        const role = asString(d.assumeRoleArn);
+        images.push({
+          repositoryName: fillPlaceholders(repositoryName, at),
+          imageTag,
+          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
+        });
+      }
+    }
+  }
+  return { files, images };
+}
