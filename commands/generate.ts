@@ -58,9 +58,9 @@ export const generate: Command = {
         });
       }
     } finally {
-      if (!json) printFiles(result, files, io, cwd, attachModule !== undefined);
+      if (!json) printFiles(result, files, io, cwd, attachModule !== undefined, plan?.review);
     }
-    if (json) io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
+    if (json) io.out(`${JSON.stringify(jsonReport(result, files, files && plan?.review))}\n`);
     return exitCode;
   },
 };
@@ -90,6 +90,7 @@ function printFiles(
   io: CommandIo,
   cwd: string,
   attach: boolean,
+  review?: string,
 ): void {
   if (!files) {
     io.err('No policy file was written.\n');
@@ -100,6 +101,8 @@ function printFiles(
       `${path.relative(cwd, files[index]) || files[index]}  ${policy.name}  ${policy.characters} characters\n`,
     );
   });
+  if (review)
+    io.out(`${path.relative(cwd, review) || review}  review of the policy for whoever approves it\n`);
   if (!attach)
     io.err(
       'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
