@@ -11,6 +11,9 @@ import {
   type Command,
   type CommandIo,
 } from '../src/invocation';
+import { changesMarkdown } from '../src/check/changes-markdown';
+import { policyChanges } from '../src/check/policy-changes';
+import { usageError } from '../src/errors';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
@@ -19,7 +22,7 @@ export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
   usage:
-    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]',
+    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json | --diff] [--attach [--yes] [--dry-run]]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
@@ -27,6 +30,7 @@ export const generate: Command = {
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
+    diff: "print what generating now would change in the committed policy (markdown, as check --format markdown; phases: the committed policy's unless --phases) and write nothing",
     attach: 'then create or update the policies in IAM and attach them (see attach)',
     ...ATTACH_OPTIONS,
   },
@@ -36,6 +40,16 @@ export const generate: Command = {
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
     const options = generateOptions(invocation, cwd);
+    if (booleanOption(invocation, 'diff')) {
+      if (json || out !== undefined || booleanOption(invocation, 'attach'))
+        throw usageError(
+          '--diff only prints the changes; it writes, attaches and prints JSON nothing.',
+          'Leave out --json, --out and --attach, or --diff.',
+        );
+      const changes = await policyChanges(options, invocation.options.phases !== undefined);
+      io.out(changesMarkdown(changes));
+      return 0;
+    }
     // Every usage error comes before anything is computed, asked or written.
     const attachModule = booleanOption(invocation, 'attach') ? loadAttach() : undefined;
     attachModule?.attachRequest(invocation);

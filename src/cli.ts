@@ -15,6 +15,8 @@ const OPTIONS = {
   env: { type: 'string' },
   'permissions-boundary': { type: 'string' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  diff: { type: 'boolean' },
   attach: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   profile: { type: 'string' },

@@ -314,3 +314,37 @@ function needOf(reason: Requirement['reason']): string {
   const what = reason.resourceType ? `${reason.resourceType} handler` : reason.summary;
   return `CloudFormation{who}: ${what}${note ? ` ${note}` : ''} [${reason.source}]`;
 }
+
+/** What a committed review records: why each (action, ARN pattern) was granted, and the resources. */
+export interface ReviewRecord {
+  /** By `<action in lower case> <ARN pattern>`: the why of its line. */
+  readonly whys: ReadonlyMap<string, string>;
+  /** The resources it lists (`function/lpfn`, `root stack`). */
+  readonly resources: readonly string[];
+}
+
+/** The key of an action on a pattern in ReviewRecord.whys. */
+export const reviewKey = (action: string, resource: string): string => `${action.toLowerCase()} ${resource}`;
+
+/** Reads back what reviewText wrote (lines it does not recognise are skipped: a hand edit loses only them). */
+export function parseReview(text: string): ReviewRecord {
+  const whys = new Map<string, string>();
+  const resources: string[] = [];
+  let section = '';
+  let patterns: string[] = [];
+  const backticked = (part: string): string[] => [...part.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('## ')) section = line;
+    else if (section === '## Resources' && line.startsWith('- `')) resources.push(backticked(line)[0]);
+    else if (section === GRANTED_HEADING && line.startsWith('#### '))
+      patterns = backticked(line.split(' — ')[0]);
+    else if (section === GRANTED_HEADING && /^\s*- `/.test(line)) {
+      const at = line.indexOf(' — ');
+      if (at < 0) continue;
+      const why = line.slice(at + 3);
+      for (const action of backticked(line.slice(0, at)))
+        for (const pattern of patterns) whys.set(reviewKey(action, pattern), why);
+    }
+  }
+  return { whys, resources };
+}
