@@ -45,6 +45,7 @@ export function planOutputs(result: GenerateResult, options: GenerateOptions, ou
   const recorded = files.every((file) => isInside(rootDir, file));
   const review = reviewFilePath(
     files[0] ?? path.join(rootDir, POLICY_DIR, `${basePolicyName(result.context)}.json`),
+    out !== undefined,
   );
   if (out !== undefined) checkOut(review, rootDir, true);
   const changes: FileChange[] = [
