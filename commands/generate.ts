@@ -30,7 +30,7 @@ export const generate: Command = {
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
-    diff: "print what generating now would change in the committed policy (markdown, as check --format markdown; phases: the committed policy's unless --phases) and write nothing",
+    diff: "print, as markdown, what generating now would add to and remove from the committed policy files, with the resource or CLI step causing each (check's pull-request view; phases: the committed policy's unless --phases); write nothing",
     attach: 'then create or update the policies in IAM and attach them (see attach)',
     ...ATTACH_OPTIONS,
   },
