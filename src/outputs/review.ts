@@ -58,6 +58,13 @@ function grantsOf(result: GenerateResult): Grant[] {
   return [...seen];
 }
 
+/** At most MAX_LISTED items, then how many more (`explain` and `--json` list them all). */
+const MAX_LISTED = 6;
+const few = (items: readonly string[], separator: string): string =>
+  items.length <= MAX_LISTED
+    ? items.join(separator)
+    : `${items.slice(0, MAX_LISTED - 1).join(separator)} and ${items.length - MAX_LISTED + 1} more`;
+
 const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();
 const code = (value: string): string => `\`${value}\``;
 const count = (n: number): string => n.toLocaleString('en-US');
@@ -113,7 +120,7 @@ function escalations(result: GenerateResult): string[] {
   for (const f of result.escalations) {
     lines.push(`- **${f.severity}**, ${code(f.id)}: ${f.reason}`);
     lines.push(`  - Mitigation: ${f.mitigation}`);
-    lines.push(`  - Grants: ${f.grants.map(code).join('; ')}`);
+    lines.push(`  - Grants: ${few(f.grants.map(code), '; ')}`);
   }
   return lines;
 }
@@ -297,7 +304,7 @@ function whyOf(grants: readonly Grant[]): string {
   }
   return [...parts]
     .map(([need, { phases, resources }]) => {
-      const who = resources.size > 0 ? ` for ${[...resources].sort().join(', ')}` : '';
+      const who = resources.size > 0 ? ` for ${few([...resources].sort(), ', ')}` : '';
       return `${[...phases].sort().join(', ')}: ${need.replace('{who}', who)}`;
     })
     .sort()
