@@ -21,7 +21,7 @@ export const check: Command = {
     verify: "also ask IAM (iam:SimulatePrincipalPolicy on the caller's own ARN) what the identity may do",
     profile: 'NAME  AWS profile for --verify (standalone)',
     format:
-      "markdown  print the pull-request view instead: the permissions a regenerated policy adds and removes against the committed files, per ARN pattern, with the resource or CLI step that causes each (phases: the committed policy's unless --phases); exit 1 when some are added",
+      "FORMAT  markdown: print the pull-request view instead: the permissions a regenerated policy adds and removes against the committed files, per ARN pattern, with the resource or CLI step that causes each (phases: the committed policy's unless --phases); exit 1 when some are added",
     json: 'print one JSON object {status, env, stale, missing, policyFiles, unknownTypes, statefulRemovals}; {status: "invalid-policy", error, resolution} when a state or policy file is unusable',
   },
   async run(invocation, env) {

@@ -24,7 +24,7 @@ export const generate: Command = {
   usage:
     'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json | --diff] [--attach [--yes] [--dry-run]]',
   options: {
-    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json; never a folder or one of the project's inputs in amplify/)`,
+    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3..., the review to FILE.review.md (default: ${POLICY_DIR}/<policy name>.json and <policy name>.md; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
     'permissions-boundary':
