@@ -13,6 +13,9 @@ import {
   type Command,
   type CommandIo,
 } from '../src/invocation';
+import { changesMarkdown } from '../src/check/changes-markdown';
+import { policyChanges } from '../src/check/policy-changes';
+import { usageError } from '../src/errors';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
@@ -22,14 +25,15 @@ export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
   usage:
-    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json] [--attach [--yes] [--dry-run]]\n       generate --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--out FILE] [--json]',
+    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json | --diff] [--attach [--yes] [--dry-run]]\n       generate --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--out FILE] [--json]',
   options: {
-    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3... (default: ${POLICY_DIR}/<policy name>.json; never a folder or one of the project's inputs in amplify/)`,
+    out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3..., the review to FILE.review.md (default: ${POLICY_DIR}/<policy name>.json and <policy name>.md; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
     env: 'NAME  the env to generate for (default: the checked-out env)',
     'permissions-boundary':
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
+    diff: "print, as markdown, what generating now would add to and remove from the committed policy files, with the resource or CLI step causing each (check's pull-request view; phases: the committed policy's unless --phases); write nothing",
     attach: 'then create or update the policies in IAM and attach them (see attach)',
     ...ATTACH_OPTIONS,
     ...CDK_OPTIONS,
@@ -42,6 +46,16 @@ export const generate: Command = {
     const cdk = cdkOptions(invocation, cwd);
     if (cdk) return generateCdk(cdk, json, out === undefined ? undefined : resolveOut(cwd, out), io, cwd);
     const options = generateOptions(invocation, cwd);
+    if (booleanOption(invocation, 'diff')) {
+      if (json || out !== undefined || booleanOption(invocation, 'attach'))
+        throw usageError(
+          '--diff only prints the changes; it writes, attaches and prints JSON nothing.',
+          'Leave out --json, --out and --attach, or --diff.',
+        );
+      const changes = await policyChanges(options, invocation.options.phases !== undefined);
+      io.out(changesMarkdown(changes));
+      return 0;
+    }
     // Every usage error comes before anything is computed, asked or written.
     const attachModule = booleanOption(invocation, 'attach') ? loadAttach() : undefined;
     attachModule?.attachRequest(invocation);
@@ -64,9 +78,9 @@ export const generate: Command = {
         });
       }
     } finally {
-      if (!json) printFiles(result, files, io, cwd, attachModule !== undefined);
+      if (!json) printFiles(result, files, io, cwd, attachModule !== undefined, plan?.review);
     }
-    if (json) io.out(`${JSON.stringify(jsonReport(result, files))}\n`);
+    if (json) io.out(`${JSON.stringify(jsonReport(result, files, files && plan?.review))}\n`);
     return exitCode;
   },
 };
@@ -96,6 +110,7 @@ function printFiles(
   io: CommandIo,
   cwd: string,
   attach: boolean,
+  review?: string,
 ): void {
   if (!files) {
     io.err('No policy file was written.\n');
@@ -106,6 +121,8 @@ function printFiles(
       `${path.relative(cwd, files[index]) || files[index]}  ${policy.name}  ${policy.characters} characters\n`,
     );
   });
+  if (review)
+    io.out(`${path.relative(cwd, review) || review}  review of the policy for whoever approves it\n`);
   if (!attach)
     io.err(
       'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',

@@ -19,6 +19,8 @@ const OPTIONS = {
   account: { type: 'string' },
   region: { type: 'string' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  diff: { type: 'boolean' },
   attach: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   profile: { type: 'string' },

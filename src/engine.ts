@@ -14,7 +14,7 @@ import { checkEnvName } from './discovery/safe-names';
 import { readProjectContext } from './discovery/project-context';
 import { noProjectError } from './errors';
 import { buildInventory } from './inventory/build-inventory';
-import type { PolicyOrigins } from './policy/assemble';
+import type { PolicyOrigins, ServicesMerged } from './policy/assemble';
 import { boundaryTrims, requirePermissionsBoundary } from './policy/boundary';
 import { reachFrom } from './policy/merge-disjoint';
 import { pinToRegion } from './policy/region';
@@ -31,6 +31,7 @@ import {
 import { loadIamReference, type IamReference } from './policy/iam-reference';
 import { buildNameRegistry } from './policy/name-registry';
 import { groupRequirements, notScopedWarnings, scopeGroups } from './policy/scope';
+import { resourceTypesFrom } from './policy/sids';
 import { assembleWithinLimits } from './policy/within-limits';
 import { validateDocuments, type Finding } from './policy/validate';
 import {
@@ -71,6 +72,8 @@ export interface GenerateResult {
   readonly policies: readonly NamedPolicy[];
   /** By policy and statement: the grants each statement allows (see assemblePolicies). */
   readonly origins: PolicyOrigins;
+  /** Set when statements hold several services to fit fewer documents (see assemblePolicies). */
+  readonly servicesMerged?: ServicesMerged;
   /** Optional CloudFormation handler actions left out because no template property asks for them. */
   readonly trimmed: readonly TrimmedAction[];
   /** Combinations of grants that let the holder escalate (data/escalation-rules.json). */
@@ -196,6 +199,7 @@ export async function policiesFor(project: ProjectModel, phases: readonly Phase[
     project.baseName ?? basePolicyName(context),
     reach,
     project.foldAnchors ?? stackAnchors(envelope),
+    resourceTypesFrom(iam),
   );
   const { grants, overridden, policies, folded } = assembled;
   const removals = statefulRemovals(inventory.changes, catalog.statefulTypes);
@@ -215,6 +219,7 @@ export async function policiesFor(project: ProjectModel, phases: readonly Phase[
     grants,
     policies,
     origins: assembled.origins,
+    ...(assembled.servicesMerged ? { servicesMerged: assembled.servicesMerged } : {}),
     trimmed: [...collected.trimmed, ...boundaryTrims(assembled.dropped)],
     escalations: escalationFindings(policies, catalog.escalationRules, reach),
     widened,

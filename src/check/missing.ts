@@ -13,6 +13,18 @@ export interface MissingPermission {
  * own resource gives the ARN its name (every resource of the type when no name tells them apart).
  */
 export function group(grants: readonly Grant[], inventory?: Inventory): MissingPermission[] {
+  return neededReasons(grants, inventory).map(({ action, resource, reasons }) => ({
+    action,
+    resource,
+    neededBy: [...new Set(reasons.map((reason) => `${reason.resource}: ${reason.summary}`))].sort(),
+  }));
+}
+
+/** Per action and resource (sorted), the reasons that need it there (see group). */
+export function neededReasons(
+  grants: readonly Grant[],
+  inventory?: Inventory,
+): Array<{ action: string; resource: string; reasons: Reason[] }> {
   const names = inventory ? namesByResource(inventory) : new Map<string, Map<string, string[]>>();
   const byKey = new Map<string, { action: string; resource: string; groups: Set<readonly Requirement[]> }>();
   for (const grant of grants) {
@@ -26,9 +38,7 @@ export function group(grants: readonly Grant[], inventory?: Inventory): MissingP
       const reasons = new Set<Reason>();
       for (const origin of e.groups) for (const { reason } of origin) reasons.add(reason);
       const naming = [...reasons].filter((reason) => namesTheArn(reason, e.resource, names));
-      const needing = naming.length > 0 ? naming : [...reasons];
-      const neededBy = new Set(needing.map((reason) => `${reason.resource}: ${reason.summary}`));
-      return { action: e.action, resource: e.resource, neededBy: [...neededBy].sort() };
+      return { action: e.action, resource: e.resource, reasons: naming.length > 0 ? naming : [...reasons] };
     })
     .sort((a, b) => a.action.localeCompare(b.action) || a.resource.localeCompare(b.resource));
 }

@@ -3,7 +3,11 @@ import { renderDocument } from '../policy/render';
 import { warningTexts } from '../results';
 
 /** The `--json` shape other tools rely on: policies, resources, warnings (and document findings when any). */
-export function jsonReport(result: GenerateResult, files?: readonly string[]): Record<string, unknown> {
+export function jsonReport(
+  result: GenerateResult,
+  files?: readonly string[],
+  review?: string,
+): Record<string, unknown> {
   return {
     policies: result.policies.map((policy, index) => ({
       name: policy.name,
@@ -38,6 +42,7 @@ export function jsonReport(result: GenerateResult, files?: readonly string[]): R
     },
     unknownTypes: result.unknownTypes,
     statefulRemovals: result.statefulRemovals,
+    ...(review ? { review } : {}),
   };
 }
 

@@ -7,13 +7,16 @@ import { stateFor } from './state';
 import { stateFileChange } from './guard-files';
 import { checkTargets, commitFiles, type FileChange } from './file-transaction';
 import { POLICY_DIR, policyFileChanges, policyFilePaths, staleFileChanges } from './policy-files';
+import { reviewFilePath, reviewText } from './review';
 
 /** What `generate` (and attach) will write, checked before anything is written or asked. */
 export interface OutputPlan {
   readonly rootDir: string;
   /** Absolute paths of the policy files, in the order of the policies. */
   readonly files: readonly string[];
-  /** Policy files, removed leftovers of an earlier run, then the env's guard state. */
+  /** Absolute path of the review beside them (`<policy name>.md`, src/outputs/review.ts). */
+  readonly review: string;
+  /** Policy files, the review, removed leftovers of an earlier run, then the env's guard state. */
   readonly changes: readonly FileChange[];
   /** What the user should know about where things go. */
   readonly notes: readonly string[];
@@ -40,8 +43,14 @@ export function planOutputs(result: GenerateResult, options: GenerateOptions, ou
     : staleFileChanges(path.join(rootDir, POLICY_DIR), basePolicyName(result.context), files);
   // The state records files relative to the project: files outside it are not the project's policy.
   const recorded = files.every((file) => isInside(rootDir, file));
+  const review = reviewFilePath(
+    files[0] ?? path.join(rootDir, POLICY_DIR, `${basePolicyName(result.context)}.json`),
+    out !== undefined,
+  );
+  if (out !== undefined) checkOut(review, rootDir, true);
   const changes: FileChange[] = [
     ...policyFileChanges(result.policies, files),
+    { file: review, content: reviewText(result, files) },
     ...stale,
     ...(recorded
       ? [
@@ -58,6 +67,7 @@ export function planOutputs(result: GenerateResult, options: GenerateOptions, ou
   return {
     rootDir,
     files: files.map((file) => path.resolve(file)),
+    review: path.resolve(review),
     changes,
     notes: recorded
       ? []
@@ -87,7 +97,7 @@ export async function writeOutputs(
  * inputs of the policy and of the Amplify CLI. Inside amplify/, only amplify/least-privilege/
  * takes policy files (not the guard's own config.json and state-<env>.json).
  */
-function checkOut(out: string, rootDir: string): void {
+function checkOut(out: string, rootDir: string, review = false): void {
   const resolved = path.resolve(out);
   const shown = isInside(rootDir, resolved) ? path.relative(rootDir, resolved) || '.' : out;
   const refuse = (why: string): never => {
@@ -102,7 +112,8 @@ function checkOut(out: string, rootDir: string): void {
   if (!isInside(lower(path.join(rootDir, 'amplify')), lower(resolved))) return;
   if (path.dirname(lower(resolved)) !== lower(path.join(rootDir, POLICY_DIR)))
     refuse("is inside the project's amplify/ folder, which holds the project's inputs");
-  if (!/\.json$/i.test(resolved)) refuse(`would put a file other than a .json policy into ${POLICY_DIR}`);
+  if (!review && !/\.json$/i.test(resolved))
+    refuse(`would put a file other than a .json policy into ${POLICY_DIR}`);
   if (/^(config|state-.*|local-.*)\.json$/i.test(path.basename(resolved)))
     refuse("would overwrite one of the pre-push guard's own files");
 }

@@ -1,9 +1,10 @@
 import type { Grant, NamedPolicy, PolicyDocument, Statement } from '../model';
-import { mergeAcrossResourceTypes, type Reach } from './merge-disjoint';
-import { documentSize } from './render';
-import { assignSids } from './sids';
-import { packDocuments, splitOversized, tooManyDocuments, type LimitProblem } from './split';
-import { compareActions, groupStatements, type DraftStatement } from './statements';
+import { mergeAcrossResourceTypes, MAX_MERGED_STATEMENT_SIZE, type Reach } from './merge-disjoint';
+import { mergeServicesWhereNeeded } from './merge-services';
+import { documentSize, statementSize } from './render';
+import { assignSids, sidNamer, type ResourceTypesOf, type SidNamer } from './sids';
+import { documentsFor, packDocuments, splitOversized, tooManyDocuments, type LimitProblem } from './split';
+import { compareActions, groupStatements, mergeStatements, type DraftStatement } from './statements';
 
 /**
  * For each policy, for each of its statements (in document order): the grants the statement
@@ -12,44 +13,108 @@ import { compareActions, groupStatements, type DraftStatement } from './statemen
  */
 export type PolicyOrigins = ReadonlyArray<ReadonlyArray<readonly Grant[]>>;
 
+/**
+ * Statements hold several services because one service per statement needs more managed
+ * policies: how many (undefined: more than one identity can have attached).
+ */
+export interface ServicesMerged {
+  readonly documentsWithOneService?: number;
+}
+
 export interface AssembledPolicies {
   readonly policies: readonly NamedPolicy[];
   readonly origins: PolicyOrigins;
+  /** Set when some statements hold more than one service to fit fewer documents. */
+  readonly servicesMerged?: ServicesMerged;
 }
 
 /**
- * From grants to named documents: group and merge into statements, merge statements whose
- * actions cannot reach each other's resources, split the ones too big for a document, name
- * them, pack them under the size limit, order them. Same input, same output, byte for byte.
- * Statements that do not fit IAM's limits are a problem, not an exception: the caller decides
- * whether to try again with fewer names.
+ * From grants to named documents: group and merge into statements of one service each, merge
+ * statements whose actions cannot reach each other's resources, split the ones too big for a
+ * document, name them, pack them under the size limit, order them. Statements of different
+ * services merge only when one service per statement would need more documents than merging
+ * them freely, and then only until it does not (mergeServicesWhereNeeded). Same input, same
+ * output, byte for byte. Statements that do not fit IAM's limits are a problem, not an
+ * exception: the caller decides whether to try again with fewer names.
  */
 export function assemblePolicies(
   grants: readonly Grant[],
   baseName: string,
   reach: Reach,
+  resourceTypesOf: ResourceTypesOf = () => [],
 ): { readonly assembled: AssembledPolicies } | { readonly problem: LimitProblem } {
-  const merged = mergeAcrossResourceTypes(groupStatements(grants), reach);
-  const tooMany = tooManyDocuments(merged);
+  const namer = sidNamer(resourceTypesOf);
+  const arrange = (drafts: readonly DraftStatement[]): Arranged => arrangeDocuments(drafts, namer);
+  const grouped = groupStatements(grants);
+  const ownMerged = mergeAcrossResourceTypes(grouped, reach, MAX_MERGED_STATEMENT_SIZE, true);
+  const own = arrange(ownMerged);
+  const ownCount = 'documents' in own ? own.documents.length : undefined;
+  if (ownCount === 1) return named(own, baseName);
+  const mixedMerged = mergeAcrossResourceTypes(mergeStatements(grouped, true), reach);
+  // The documents with services merged freely: what merging services may bring the count down to.
+  const target = estimatedDocuments(mixedMerged, namer);
+  if (ownCount !== undefined && ownCount <= target) return named(own, baseName);
+  const servicesMerged = { documentsWithOneService: ownCount };
+  const pieces = splitOversized(ownMerged);
+  const partial =
+    'fits' in pieces
+      ? mergeServicesWhereNeeded(pieces.fits, reach, (d) => sidRoom(namer(d.statement, d.grants)), target)
+      : undefined;
+  const fewer = partial && arrange(partial);
+  if (fewer && 'documents' in fewer && fewer.documents.length <= target)
+    return named(fewer, baseName, servicesMerged);
+  const mixed = arrange(mixedMerged);
+  if ('problem' in mixed) return ownCount !== undefined ? named(own, baseName) : mixed;
+  if (ownCount !== undefined && ownCount <= mixed.documents.length) return named(own, baseName);
+  return named(mixed, baseName, servicesMerged);
+}
+
+/** Statements arranged into documents (named, packed, ordered), or why they do not fit. */
+type Arranged = { readonly documents: DraftStatement[][] } | { readonly problem: LimitProblem };
+
+function arrangeDocuments(drafts: readonly DraftStatement[], namer: SidNamer): Arranged {
+  const tooMany = tooManyDocuments(drafts);
   if (tooMany) return { problem: tooMany };
-  const split = splitOversized(merged);
+  const split = splitOversized(drafts);
   if ('problem' in split) return split;
   const ordered = split.fits.sort((a, b) => compareStatements(a.statement, b.statement));
-  const named = assignSids(ordered.map((d) => d.statement)).map((statement, i): DraftStatement => ({
-    statement,
-    grants: ordered[i].grants,
-  }));
-  const packed = packDocuments(named);
+  const sids = assignSids(
+    ordered.map((d) => d.statement),
+    ordered.map((d) => d.grants),
+    namer,
+  );
+  const packed = packDocuments(ordered.map((d, i) => ({ statement: sids[i], grants: d.grants })));
   if ('problem' in packed) return packed;
-  const documents = packed.fits.map((drafts) =>
-    [...drafts].sort((a, b) => compareStatements(a.statement, b.statement)),
+  return {
+    documents: packed.fits.map((drafts) =>
+      [...drafts].sort((a, b) => compareStatements(a.statement, b.statement)),
+    ),
+  };
+}
+
+/** What a Sid adds to its statement (`"Sid":"…",`), with room for the number that may follow it. */
+const sidRoom = (base: string): number => `"Sid":"${base}00",`.length;
+
+/** The documents the statements would take once named (never fewer than they take). */
+const estimatedDocuments = (drafts: readonly DraftStatement[], namer: SidNamer): number =>
+  documentsFor(drafts.map((d) => statementSize(d.statement) + sidRoom(namer(d.statement, d.grants))));
+
+function named(
+  arranged: Arranged,
+  baseName: string,
+  servicesMerged?: ServicesMerged,
+): { readonly assembled: AssembledPolicies } | { readonly problem: LimitProblem } {
+  if ('problem' in arranged) return arranged;
+  const mixed = arranged.documents.some((drafts) =>
+    drafts.some((d) => new Set(d.statement.Action.map((a) => a.split(':')[0].toLowerCase())).size > 1),
   );
   return {
     assembled: {
-      policies: documents.map((drafts, index) =>
+      policies: arranged.documents.map((drafts, index) =>
         namedPolicy({ Version: '2012-10-17', Statement: drafts.map((d) => d.statement) }, baseName, index),
       ),
-      origins: documents.map((drafts) => drafts.map((d) => d.grants)),
+      origins: arranged.documents.map((drafts) => drafts.map((d) => d.grants)),
+      ...(mixed && servicesMerged ? { servicesMerged } : {}),
     },
   };
 }

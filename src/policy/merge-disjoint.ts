@@ -3,7 +3,7 @@ import { patternMayMatchFormat } from './arn-overlap';
 import type { IamReference } from './iam-reference';
 import { statementSize } from './render';
 import { conditionKey } from './conditions';
-import { append, statement, type DraftStatement } from './statements';
+import { append, servicesOf, statement, type DraftStatement } from './statements';
 
 /**
  * Merged statements stay below this size so that packing can still move them between
@@ -40,11 +40,13 @@ export function reachFrom(iam: IamReference): Reach {
  * resource of the other (a Lambda function ARN gives `s3:PutBucketPolicy` nothing): the merged
  * statement allows exactly the same requests as the two did. This is what keeps a project's
  * policy within a few documents without widening anything; statements on `*` stay apart.
+ * With `oneService`, only statements of the same single service merge.
  */
 export function mergeAcrossResourceTypes(
   drafts: readonly DraftStatement[],
   reach: Reach,
   maxStatementSize = MAX_MERGED_STATEMENT_SIZE,
+  oneService = false,
 ): DraftStatement[] {
   const merged: Array<{ statement: Statement; grants: Grant[]; size: number }> = [];
   const ordered = [...drafts].sort(
@@ -61,6 +63,7 @@ export function mergeAcrossResourceTypes(
         : merged.findIndex(
             (m) =>
               m.size <= maxStatementSize &&
+              (!oneService || sameService(m.statement, candidate.statement)) &&
               compatible(m.statement, candidate.statement, reach) &&
               mergedSize(m.statement, candidate.statement) <= maxStatementSize,
           );
@@ -80,7 +83,13 @@ export function mergeAcrossResourceTypes(
   return merged.map(({ statement: merged, grants }) => ({ statement: merged, grants }));
 }
 
-function compatible(a: Statement, b: Statement, reach: Reach): boolean {
+/** Both statements hold actions of one and the same service. */
+function sameService(a: Statement, b: Statement): boolean {
+  const services = new Set([...servicesOf(a), ...servicesOf(b)]);
+  return services.size === 1;
+}
+
+export function compatible(a: Statement, b: Statement, reach: Reach): boolean {
   if (a.Resource.includes('*') || conditionKey(a.Condition) !== conditionKey(b.Condition)) return false;
   return noNewPairs(a, b, reach) && noNewPairs(b, a, reach);
 }

@@ -67,23 +67,40 @@ export function packDocuments(
   maxCharacters = MANAGED_POLICY_MAX_CHARACTERS,
   maxDocuments = MAX_MANAGED_POLICIES_PER_IDENTITY,
 ): Fitted<DraftStatement[][]> {
-  const room = roomFor(maxCharacters);
-  const sized = drafts
-    .map((draft) => ({ draft, size: statementSize(draft.statement) + 1 }))
-    .sort((a, b) => b.size - a.size);
-  const bins: Array<{ drafts: DraftStatement[]; free: number }> = [];
-  for (const { draft, size } of sized) {
-    const bin = bins.find((b) => b.free >= size);
-    if (bin) {
-      bin.drafts.push(draft);
-      bin.free -= size;
-    } else {
-      bins.push({ drafts: [draft], free: room + 1 - size });
-    }
-  }
+  const sized = drafts.map((draft) => ({ draft, size: statementSize(draft.statement) }));
+  const bins: DraftStatement[][] = [];
+  firstFit(
+    sized.map((s) => s.size),
+    maxCharacters,
+  ).forEach((bin, i) => (bins[bin] ??= []).push(sized[i].draft));
   if (bins.length > maxDocuments)
     return { problem: tooMany(String(bins.length), maxCharacters, maxDocuments) };
-  return { fits: bins.map((bin) => bin.drafts) };
+  return { fits: bins };
+}
+
+/** The documents packDocuments makes of statements of these sizes (each without its comma). */
+export const documentsFor = (
+  sizes: readonly number[],
+  maxCharacters = MANAGED_POLICY_MAX_CHARACTERS,
+): number => new Set(firstFit(sizes, maxCharacters)).size;
+
+/** First fit, largest first: the document of each statement, by its size. */
+function firstFit(sizes: readonly number[], maxCharacters: number): number[] {
+  const room = roomFor(maxCharacters);
+  const order = sizes.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || a - b);
+  const free: number[] = [];
+  const binOf: number[] = [];
+  for (const i of order) {
+    const size = sizes[i] + 1;
+    let bin = free.findIndex((f) => f >= size);
+    if (bin < 0) {
+      bin = free.length;
+      free.push(room + 1);
+    }
+    free[bin] -= size;
+    binOf[i] = bin;
+  }
+  return binOf;
 }
 
 /** Appends the draft, or its halves, to `pieces`; a problem when one action on one resource is too big. */

@@ -13,9 +13,10 @@ export interface DraftStatement {
 }
 
 /**
- * Groups grants into statements: per condition, actions that need the same resources share a
- * statement. Nothing is widened: a statement allows exactly the pairs (action, resource) some
- * grant asked for, or fewer resources when a wider pattern of the same action covers them.
+ * Groups grants into statements: per condition and service, actions that need the same
+ * resources share a statement. Nothing is widened: a statement allows exactly the pairs
+ * (action, resource) some grant asked for, or fewer resources when a wider pattern of the same
+ * action covers them.
  */
 export function groupStatements(grants: readonly Grant[]): DraftStatement[] {
   const byCondition = new Map<
@@ -42,7 +43,7 @@ export function groupStatements(grants: readonly Grant[]): DraftStatement[] {
     const byResources = new Map<string, { resources: string[]; actions: string[]; grants: Grant[] }>();
     for (const [action, { resources, grants: granted }] of byAction) {
       const kept = withoutCovered(resources);
-      const key = kept.join('\n');
+      const key = `${serviceOf(action)}\n${kept.join('\n')}`;
       const entry = byResources.get(key) ?? { resources: kept, actions: [], grants: [] };
       entry.actions.push(action);
       append(entry.grants, granted);
@@ -57,15 +58,19 @@ export function groupStatements(grants: readonly Grant[]): DraftStatement[] {
 /**
  * Merges statements until nothing changes (the rule of aws-cdk's merge-statements): same
  * condition and same actions → union of resources; same condition and same resources →
- * union of actions. Both keep the allowed pairs exactly.
+ * union of actions, of one service unless `acrossServices`. Both keep the allowed pairs exactly.
  */
-export function mergeStatements(drafts: readonly DraftStatement[]): DraftStatement[] {
+export function mergeStatements(drafts: readonly DraftStatement[], acrossServices = false): DraftStatement[] {
+  const servicePart = (s: Statement): string => (acrossServices ? '' : servicesOf(s).join(','));
   let current = [...drafts];
   for (let changed = true; changed;) {
     changed = false;
     for (const [keyOf, merge] of [
       [(s: Statement) => `${conditionKey(s.Condition)}|${s.Action.join(',')}`, mergeResources],
-      [(s: Statement) => `${conditionKey(s.Condition)}|${s.Resource.join(',')}`, mergeActions],
+      [
+        (s: Statement) => `${conditionKey(s.Condition)}|${servicePart(s)}|${s.Resource.join(',')}`,
+        mergeActions,
+      ],
     ] as const) {
       const groups = new Map<string, DraftStatement[]>();
       for (const draft of current) {
@@ -127,3 +132,9 @@ export function statement(
 /** Actions sort by service, then name, case-insensitively (IAM action names are case-insensitive). */
 export const compareActions = (a: string, b: string): number =>
   a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
+
+/** The service of an action (`lambda` of `lambda:CreateFunction`). */
+export const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();
+
+/** The services of a statement's actions, in the order of its actions. */
+export const servicesOf = (statement: Statement): string[] => [...new Set(statement.Action.map(serviceOf))];

@@ -4,6 +4,7 @@ import { assemblePolicies, type AssembledPolicies } from './assemble';
 import { compactRegistry } from './compact-registry';
 import type { Reach } from './merge-disjoint';
 import type { NameRegistry } from './name-registry';
+import type { ResourceTypesOf } from './sids';
 import type { LimitProblem } from './split';
 
 /**
@@ -28,6 +29,7 @@ export function assembleWithinLimits<T extends { readonly grants: readonly Grant
   baseName: string,
   reach: Reach,
   anchors: readonly string[],
+  resourceTypesOf?: ResourceTypesOf,
 ): WithinLimits<T> {
   let problem: LimitProblem | undefined;
   let folded: readonly string[] = [];
@@ -36,7 +38,7 @@ export function assembleWithinLimits<T extends { readonly grants: readonly Grant
       budget === undefined ? { registry, folded: [] } : compactRegistry(registry, budget, anchors);
     folded = names.folded;
     const granted = attempt(names.registry);
-    const result = assemblePolicies(granted.grants, baseName, reach);
+    const result = assemblePolicies(granted.grants, baseName, reach, resourceTypesOf);
     if ('assembled' in result) return { ...granted, ...result.assembled, ...names };
     problem = result.problem;
   }

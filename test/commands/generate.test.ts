@@ -10,12 +10,12 @@ const EXAMPLE = path.join(REPO_ROOT, 'examples', 'lpdemo');
 const POLICY_DIR = path.join('amplify', 'least-privilege');
 const BASE = 'amplify-lpdemo-dev-least-privilege';
 
-/** The files in amplify/least-privilege other than the guard's own (state-<env>.json, config.json). */
+/** The files in amplify/least-privilege other than the guard's own (state-<env>.json, config.json) and the review (.md). */
 const policyFiles = (project: string): string[] =>
   fs.existsSync(path.join(project, POLICY_DIR))
     ? fs
         .readdirSync(path.join(project, POLICY_DIR))
-        .filter((f) => !/^state-.+\.json$|^config\.json$/.test(f))
+        .filter((f) => !/^state-.+\.json$|^config\.json$|\.md$/.test(f))
         .sort()
     : [];
 
@@ -78,7 +78,7 @@ describe('command: generate (standalone bin, real-CLI example project)', functio
     assert.deepEqual(policyFiles(project), []);
   });
 
-  it('--out FILE writes FILE, FILE-2... and leaves the default folder alone', () => {
+  it('--out FILE writes FILE, FILE-2..., the review FILE.review.md and leaves the default folder alone', () => {
     const out = path.join(project, 'out', 'policy.json');
     const result = runBin([
       'generate',
@@ -93,9 +93,10 @@ describe('command: generate (standalone bin, real-CLI example project)', functio
     const written = fs.readdirSync(path.dirname(out)).sort();
     const listed = result.stdout.trim().split('\n');
     assert.equal(written.length, listed.length);
+    const documents = written.filter((f) => f.endsWith('.json'));
     assert.deepEqual(
       written,
-      ['policy.json', ...written.slice(1).map((_, i) => `policy-${i + 2}.json`)].sort(),
+      ['policy.json', 'policy.review.md', ...documents.slice(1).map((_, i) => `policy-${i + 2}.json`)].sort(),
     );
     assert.deepEqual(policyFiles(project), []);
   });

@@ -53,7 +53,11 @@ describe('command: the policy files are written only once the attach plan is acc
     }
     const applied = runBin(['generate', '--attach', '--yes', '--project-dir', dir], undefined, env);
     assert.equal(applied.status, 0, applied.stderr);
-    assert.deepEqual(outputs(dir), ['amplify-lp-dev-least-privilege.json', 'state-dev.json']);
+    assert.deepEqual(outputs(dir), [
+      'amplify-lp-dev-least-privilege.json',
+      'amplify-lp-dev-least-privilege.md',
+      'state-dev.json',
+    ]);
     const state = JSON.parse(
       fs.readFileSync(path.join(dir, 'amplify', 'least-privilege', 'state-dev.json'), 'utf8'),
     );

@@ -144,7 +144,7 @@ describe('robustness: mutated projects through the standalone bin (fast-check)',
           const result = runBin(args, dirs.project);
 
           assertClean(result, args);
-          // Only a successful run may write, and only the --out files (and their new folder) besides amplify/least-privilege.
+          // Only a successful run may write, and only the --out files, their review (FILE.review.md) and their new folder besides amplify/least-privilege.
           const written = (base: string) => (relative: string) =>
             result.status === 0 && out !== undefined && isOutFile(out, path.join(base, relative));
           assertSameTree(
@@ -221,7 +221,11 @@ function outTarget(extra: readonly string[], project: string): string | undefine
 function isOutFile(out: string, file: string): boolean {
   const ext = path.extname(out);
   const stem = out.slice(0, out.length - ext.length);
-  return new RegExp(`^${escape(stem)}-\\d+${escape(ext)}$`).test(file) || isUnder(file, out);
+  return (
+    new RegExp(`^${escape(stem)}-\\d+${escape(ext)}$`).test(file) ||
+    file === `${stem}.review.md` ||
+    isUnder(file, out)
+  );
 }
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -148,7 +148,7 @@ describe('pre-push guard', function () {
     const dir = path.join(project, 'amplify/least-privilege');
     for (const name of fs
       .readdirSync(dir)
-      .filter((f) => f.startsWith('amplify-viaweb-dev-least-privilege'))) {
+      .filter((f) => f.startsWith('amplify-viaweb-dev-least-privilege') && f.endsWith('.json'))) {
       const document = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
       document.Statement = document.Statement.filter(
         (s: { Action: unknown }) => ![s.Action].flat().includes('cloudformation:UpdateStack'),

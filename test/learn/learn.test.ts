@@ -34,7 +34,7 @@ interface Statement {
 const statements = (project: string): Statement[] =>
   fs
     .readdirSync(path.join(project, POLICY_DIR))
-    .filter((f) => f.startsWith('amplify-lpdemo-dev-least-privilege'))
+    .filter((f) => f.startsWith('amplify-lpdemo-dev-least-privilege') && f.endsWith('.json'))
     .flatMap((f) => JSON.parse(fs.readFileSync(path.join(project, POLICY_DIR, f), 'utf8')).Statement)
     .map((s: { Action: string | string[]; Resource: string | string[] }) => ({
       Action: [s.Action].flat(),
@@ -56,7 +56,7 @@ describe('command: learn and overrides.json (standalone bin, examples/lpdemo cop
     assert.equal(runBin(['generate', '--project-dir', project]).status, 0);
     for (const file of fs
       .readdirSync(path.join(project, POLICY_DIR))
-      .filter((f) => f.startsWith('amplify-'))) {
+      .filter((f) => f.startsWith('amplify-') && f.endsWith('.json'))) {
       const document = JSON.parse(fs.readFileSync(path.join(project, POLICY_DIR, file), 'utf8'));
       for (const s of document.Statement)
         s.Action = [s.Action].flat().filter((a: string) => a !== 'ssm:PutParameter');

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Statement } from '../../src/model';
 import { renderStatement, statementSize } from '../../src/policy/render';
-import { assignSids, MAX_SID_LENGTH } from '../../src/policy/sids';
+import { loadIamReference } from '../../src/policy/iam-reference';
+import { assignSids, MAX_SID_LENGTH, resourceTypesFrom, sidNamer } from '../../src/policy/sids';
 import {
   MANAGED_POLICY_MAX_CHARACTERS,
   SID_ALLOWANCE,
@@ -17,27 +18,48 @@ const ARN = 'arn:aws:s3:::b';
 
 describe('passes: sids', () => {
   const table: ReadonlyArray<[string, Statement[], string[]]> = [
-    ['one service', [statement(['s3:GetObject'], [ARN])], ['S3']],
+    ['one action: the service and the action', [statement(['s3:GetObject'], [ARN])], ['S3GetObject']],
     [
-      'two services, in action order',
+      'two services: the first and how many more',
       [statement(['lambda:GetFunction', 's3:GetObject'], [ARN])],
-      ['LambdaS3'],
+      ['LambdaAnd1More'],
     ],
-    ['three services: the first and More', [statement(['ec2:A', 'lambda:B', 's3:C'], [ARN])], ['Ec2More']],
-    ['Resource * is Any', [statement(['ec2:DescribeVpcs'], ['*'])], ['Ec2Any']],
-    ['aws:CalledVia is Cfn', [statement(['lambda:CreateFunction'], [ARN], VIA_CFN)], ['LambdaCfn']],
+    ['three services', [statement(['ec2:A', 'lambda:B', 's3:C'], [ARN])], ['Ec2And2More']],
+    [
+      'Resource * with several actions is AnyResource',
+      [statement(['ec2:A', 'ec2:B'], ['*'])],
+      ['Ec2AnyResource'],
+    ],
+    [
+      'aws:CalledVia is ViaCfn',
+      [statement(['lambda:CreateFunction'], [ARN], VIA_CFN)],
+      ['LambdaCreateFunctionViaCfn'],
+    ],
+    [
+      'iam:PassedToService names the service roles are passed to',
+      [
+        statement(['iam:PassRole'], ['arn:aws:iam::123456789012:role/r'], {
+          StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+        }),
+      ],
+      ['IamPassRoleToLambda'],
+    ],
     [
       'another condition is If',
       [statement(['s3:GetObject'], [ARN], { Bool: { 'aws:SecureTransport': 'true' } })],
-      ['S3If'],
+      ['S3GetObjectIf'],
     ],
-    ['dashed services in PascalCase', [statement(['cognito-idp:DescribeUserPool'], [ARN])], ['CognitoIdp']],
+    [
+      'dashed services in PascalCase',
+      [statement(['cognito-idp:DescribeUserPool'], [ARN])],
+      ['CognitoIdpDescribeUserPool'],
+    ],
     [
       'repeats are numbered',
       [
-        statement(['s3:A'], [ARN]),
-        statement(['s3:B'], ['arn:aws:s3:::c']),
-        statement(['s3:C'], ['arn:aws:s3:::d']),
+        statement(['s3:A', 's3:B'], [ARN]),
+        statement(['s3:C', 's3:D'], ['arn:aws:s3:::c']),
+        statement(['s3:E', 's3:F'], ['arn:aws:s3:::d']),
       ],
       ['S3', 'S32', 'S33'],
     ],
@@ -49,6 +71,31 @@ describe('passes: sids', () => {
         sids,
       ),
     );
+
+  it('names the IAM resource types of the resources, from the real IAM reference', async () => {
+    const actions = [
+      'lambda:CreateFunction',
+      'lambda:UpdateFunctionCode',
+      'dynamodb:PutItem',
+      'dynamodb:DescribeStream',
+      's3:PutObject',
+      's3:CreateBucket',
+    ];
+    const namer = sidNamer(resourceTypesFrom(await loadIamReference(actions, [])));
+    const sids = assignSids(
+      [
+        statement(actions.slice(0, 2), ['arn:aws:lambda:us-east-1:123456789012:function:f'], VIA_CFN),
+        statement(actions.slice(2, 4), [
+          'arn:aws:dynamodb:us-east-1:123456789012:table/T',
+          'arn:aws:dynamodb:us-east-1:123456789012:table/T/stream/*',
+        ]),
+        statement(actions.slice(4), ['arn:aws:s3:::b', 'arn:aws:s3:::b/*']),
+      ],
+      [],
+      namer,
+    ).map((s) => s.Sid);
+    assert.deepEqual(sids, ['LambdaFunctionsViaCfn', 'DynamodbTablesStreams', 'S3BucketsObjects']);
+  });
 
   it('the longest service names of IAM are cut to MAX_SID_LENGTH, and cut Sids stay unique', () => {
     const services = fs
