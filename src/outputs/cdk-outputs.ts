@@ -10,6 +10,7 @@ import { isInside } from '../discovery/safe-names';
 import { checkTargets, commitFiles, type FileChange } from './file-transaction';
 import { jsonReport } from './json-report';
 import { policyFileChanges, policyFilePaths, staleFileChanges } from './policy-files';
+import { reviewFilePath, reviewText } from './review';
 
 /** Where `generate --cdk-out` writes by default, relative to the app's folder. */
 export const CDK_POLICY_DIR = 'least-privilege';
@@ -61,7 +62,28 @@ export function planCdkOutputs(result: CdkGenerateResult, out?: string): CdkOutp
             : [],
         )
       : [];
-  const changes = [...policyFileChanges(all, paths), ...stale];
+  // Each target's review beside its first document, as for Gen 1 (`FILE-N.review.md` with --out).
+  const reviews = result.targets.flatMap((target, i) =>
+    files[i].length > 0
+      ? [
+          {
+            file: reviewFilePath(files[i][0], out !== undefined),
+            content: reviewText(target.result, files[i]),
+          },
+        ]
+      : [],
+  );
+  if (out !== undefined)
+    for (const { file } of reviews)
+      if (
+        paths.some((p) => path.resolve(p) === file) ||
+        (assemblyDir && isInside(path.join(rootDir, assemblyDir), file))
+      )
+        throw usageError(
+          `--out ${out}: the review ${file} would overwrite a document or the assembly.`,
+          'Choose another --out.',
+        );
+  const changes = [...policyFileChanges(all, paths), ...reviews, ...stale];
   checkTargets(
     changes.map((c) => c.file),
     rootDir,

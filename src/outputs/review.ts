@@ -28,7 +28,7 @@ export function reviewText(result: GenerateResult, policyFiles: readonly string[
   const { context } = result;
   lines.push(`# IAM policy review: ${name}`, '');
   lines.push(
-    `Project \`${context.projectName ?? '?'}\`, env \`${context.envName ?? '?'}\`, account \`${context.accountId ?? '?'}\`, region \`${context.region ?? '?'}\`; phases ${result.phases.map((p) => `\`${p}\``).join(', ')}.`,
+    `Project \`${context.projectName ?? '?'}\`${context.envName === undefined && context.envNames.length === 0 ? '' : `, env \`${context.envName ?? '?'}\``}, account \`${context.accountId ?? '?'}\`, region \`${context.region ?? '?'}\`; phases ${result.phases.map((p) => `\`${p}\``).join(', ')}.`,
     'Written by `amplify least-privilege generate` with the policy files: generate again instead of editing it.',
     '`amplify least-privilege explain ACTION` prints every reason of an action in full.',
     '',

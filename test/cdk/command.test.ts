@@ -81,7 +81,21 @@ describe('CDK commands: generate and explain with --cdk-out and --template', fun
         fs.readdirSync(folder).map((f) => [f, fs.readFileSync(path.join(folder, f), 'utf8')]),
       );
     const before = read();
-    assert.equal(Object.keys(before).length, 2);
+    // Two documents (execution role, deployer), each with its review naming every granted action.
+    const app = path.basename(work);
+    assert.deepEqual(
+      Object.keys(before).sort(),
+      ['cdk-deployer', 'cfn-exec-role'].flatMap((role) =>
+        ['json', 'md'].map((ext) => `${app}-${role}-least-privilege.${ext}`),
+      ),
+    );
+    for (const name of Object.keys(before).filter((f) => f.endsWith('.json'))) {
+      const review = before[name.replace(/\.json$/, '.md')];
+      const statements = (JSON.parse(before[name]) as { Statement: Array<{ Action: string | string[] }> })
+        .Statement;
+      for (const action of statements.flatMap((st) => [st.Action].flat()))
+        assert.ok(review.includes(action), `${name}: the review does not name ${action}`);
+    }
     assert.equal(runBin(['generate', '--cdk-out', '.', '--account', '123456789012'], work).status, 0);
     assert.deepEqual(read(), before);
     const inside = runBin(['generate', '--cdk-out', '.', '--out', 'cdk.out/policy.json'], work);
