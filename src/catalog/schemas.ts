@@ -92,6 +92,12 @@ export interface HandlerAddition {
   readonly type: string;
   readonly operations: readonly HandlerOperation[];
   readonly actions: readonly string[];
+  /**
+   * An ARN template (`${Partition}`, `${Region}`, `${Account}`) the service authorizes these
+   * actions on instead of the type's own ARN (tag-on-create before the resource has an id):
+   * granted on it as written, through CloudFormation, and reported as a widening.
+   */
+  readonly resource?: string;
   /** Public evidence: an issue thread or AWS documentation URL. */
   readonly sources: readonly string[];
   readonly because: string;

@@ -79,7 +79,8 @@ export function prepareLists(handlerType: string, catalog: Catalog): PreparedLis
   const names: Partial<Record<HandlerOperation, Named>> = {};
   for (const [operation, listed] of Object.entries(handlers) as Array<[HandlerOperation, readonly string[]]>)
     names[operation] = listed.map((name) => ({ name, source }));
-  for (const addition of catalog.handlerAdditions[handlerType] ?? [])
+  // Additions authorized on an ARN of their own are requirements of their own (handler-requirements).
+  for (const addition of (catalog.handlerAdditions[handlerType] ?? []).filter((a) => !a.resource))
     for (const operation of addition.operations)
       for (const name of addition.actions)
         if (!(names[operation] ??= []).some((l) => l.name === name))

@@ -1,7 +1,7 @@
 import type { ConditionBlock, Inventory, Phase, Requirement, UnknownType } from '../model';
 import { resourceLabel } from '../inventory/resource-label';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
-import { SERVICE_LINKED_ROLES_FILE } from '../catalog/catalog';
+import { ADDITIONS_FILE, SERVICE_LINKED_ROLES_FILE } from '../catalog/catalog';
 import type { Catalog } from '../catalog/schemas';
 import {
   planPhase,
@@ -140,6 +140,14 @@ export function handlerRequirements(
             requirements.push({ action, phase, condition, reason });
           }
         }
+        requirements.push(
+          ...authorizedElsewhere(catalog, handlerType, operations, trim, names).map((r) => ({
+            ...r,
+            phase,
+            condition: conditionOf(r.action),
+            reason: { ...r.reason, resource: label, resourceType: type },
+          })),
+        );
         if (keepsData && !retained && operations.includes('delete')) {
           for (const { action } of lists.delete ?? []) {
             if (emitted.has(action) || trim.has(action.toLowerCase())) continue;
@@ -199,6 +207,39 @@ function serviceLinkedRoleRequirements(
       detail: `${reason.detail} (for ${targets.because}: data/${SERVICE_LINKED_ROLES_FILE})`,
     },
   }));
+}
+
+/**
+ * The curated additions of a type authorized on an ARN of their own (data/cfn-handler-additions.json
+ * `resource`), for the operations a phase runs, unless a trimming rule left the action out.
+ */
+function authorizedElsewhere(
+  catalog: Catalog,
+  handlerType: string,
+  operations: readonly string[],
+  trim: ReadonlyMap<string, string>,
+  names: DeploymentNames,
+): Array<Pick<Requirement, 'action' | 'resource' | 'reason'>> {
+  return (catalog.handlerAdditions[handlerType] ?? []).flatMap((addition) => {
+    const ops = addition.operations.filter((op) => operations.includes(op));
+    if (!addition.resource || ops.length === 0) return [];
+    const resource = fillTemplate(addition.resource, names);
+    const summary = `${handlerType} ${ops.join('/')} handler, authorized on ${addition.resource}`;
+    return addition.actions
+      .filter((action) => !trim.has(action.toLowerCase()))
+      .map((action) => ({
+        action,
+        resource,
+        reason: {
+          via: 'cloudformation' as const,
+          resource: '',
+          operations: ops,
+          summary,
+          detail: `${summary}: ${addition.because}`,
+          source: `data/${ADDITIONS_FILE}`,
+        },
+      }));
+  });
 }
 
 const byLowerCase = (map: ReadonlyMap<string, string>): Map<string, string> =>
