@@ -146,7 +146,7 @@ export const CDK_OPTIONS: Readonly<Record<string, string>> = {
 };
 
 /** Options that mean an Amplify Gen 1 project, refused with --cdk-out/--template. */
-const GEN1_ONLY = ['project-dir', 'env', 'attach'];
+const GEN1_ONLY = ['project-dir', 'env'];
 
 /**
  * The CDK input of generate or explain (--cdk-out DIR, --template FILE...); undefined when
@@ -174,9 +174,7 @@ export function cdkOptions(invocation: Invocation, cwd: string): CdkGenerateOpti
     if (invocation.options[name] !== undefined && invocation.options[name] !== false)
       throw usageError(
         `--${name} is for Amplify Gen 1 projects, not for --cdk-out/--template.`,
-        name === 'attach'
-          ? 'Create the policies with the `aws iam create-policy` lines generate prints.'
-          : `Leave out --${name}.`,
+        `Leave out --${name}.`,
       );
   const account = stringOption(invocation, 'account');
   if (account !== undefined && !/^\d{12}$/.test(account))
