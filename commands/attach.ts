@@ -13,7 +13,8 @@ import { generateCdk } from './generate-cdk';
 
 export const attach: Command = {
   name: 'attach',
-  summary: "create or update the policies in IAM and attach them to the profile's identity",
+  summary:
+    "create or update the policies in IAM and attach them to the profile's identity (CDK: the deployer's)",
   usage:
     'attach [--phases LIST] [--env NAME] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]\n       attach --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]',
   options: {

@@ -141,7 +141,8 @@ export const CDK_OPTIONS: Readonly<Record<string, string>> = {
   'cdk-out':
     'DIR  a synthesized CDK app instead of an Amplify Gen 1 project: its cdk.out folder, the app folder, or an Amplify Gen 2 project (.amplify/artifacts/cdk.out)',
   template: 'FILE  plain CloudFormation templates instead (repeat the option, or a comma list)',
-  account: 'ID  with --cdk-out/--template: the account environment-agnostic stacks deploy to',
+  account:
+    "ID  with --cdk-out/--template: the account environment-agnostic stacks deploy to (with attach: the caller's, and no other)",
   region: 'NAME  with --cdk-out/--template: the region environment-agnostic stacks deploy to',
 };
 
