@@ -1,21 +1,34 @@
 import { loadAttach } from '../src/attach/lazy';
 import { generatePolicies } from '../src/engine';
-import { ATTACH_OPTIONS, checkOptions, generateOptions, type Command } from '../src/invocation';
+import {
+  ATTACH_OPTIONS,
+  CDK_OPTIONS,
+  cdkOptions,
+  checkOptions,
+  generateOptions,
+  type Command,
+} from '../src/invocation';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
+import { generateCdk } from './generate-cdk';
 
 export const attach: Command = {
   name: 'attach',
-  summary: "create or update the policies in IAM and attach them to the profile's identity",
+  summary:
+    "create or update the policies in IAM and attach them to the profile's identity (CDK: the deployer's)",
   usage:
-    'attach [--phases LIST] [--env NAME] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]',
+    'attach [--phases LIST] [--env NAME] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]\n       attach --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--yes] [--dry-run] [--force] [--profile NAME] [--user|--role|--group NAME]',
   options: {
     phases: 'LIST  as for generate',
     env: 'NAME  as for generate',
     'permissions-boundary': 'ARN  as for generate',
     ...ATTACH_OPTIONS,
+    ...CDK_OPTIONS,
   },
   async run(invocation, env) {
     checkOptions(invocation, attach);
+    // A CDK app: the deployer's policies attached, the execution role's created or updated (generate --cdk-out --attach).
+    const cdk = cdkOptions(invocation, env.cwd);
+    if (cdk) return generateCdk(cdk, false, undefined, env, invocation);
     const options = generateOptions(invocation, env.cwd);
     const attachModule = loadAttach();
     attachModule.attachRequest(invocation);

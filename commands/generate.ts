@@ -25,7 +25,7 @@ export const generate: Command = {
   name: 'generate',
   summary: 'write the least-privilege IAM policy documents for this project',
   usage:
-    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json | --diff] [--attach [--yes] [--dry-run]]\n       generate --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--out FILE] [--json]',
+    'generate [--out FILE] [--phases LIST] [--env NAME] [--permissions-boundary ARN] [--json | --diff] [--attach [--yes] [--dry-run]]\n       generate --cdk-out DIR | --template FILE [--account ID] [--region NAME] [--phases LIST] [--out FILE] [--json] [--attach [--yes] [--dry-run]]',
   options: {
     out: `FILE  write the first document to FILE, the others to FILE-2, FILE-3..., the review to FILE.review.md (default: ${POLICY_DIR}/<policy name>.json and <policy name>.md; never a folder or one of the project's inputs in amplify/)`,
     phases: 'LIST  comma list of phases (default: push,pull,publish,codegen; see "Phases" below)',
@@ -34,7 +34,8 @@ export const generate: Command = {
       "ARN  allow role changes only with this boundary (default: the env's, from amplify env update --permissions-boundary)",
     json: 'print one JSON object {policies, resources, warnings, trimmed, findings} on stdout; no file unless --out',
     diff: "print, as markdown, what generating now would add to and remove from the committed policy files, with the resource or CLI step causing each (check's pull-request view; phases: the committed policy's unless --phases); write nothing",
-    attach: 'then create or update the policies in IAM and attach them (see attach)',
+    attach:
+      "then create or update the policies in IAM and attach them (see attach); with --cdk-out/--template: the deployer's are attached, the execution role's only created or updated, and the cdk bootstrap --cloudformation-execution-policies command that uses them is printed",
     ...ATTACH_OPTIONS,
     ...CDK_OPTIONS,
   },
@@ -44,7 +45,14 @@ export const generate: Command = {
     const json = booleanOption(invocation, 'json');
     const out = stringOption(invocation, 'out');
     const cdk = cdkOptions(invocation, cwd);
-    if (cdk) return generateCdk(cdk, json, out === undefined ? undefined : resolveOut(cwd, out), io, cwd);
+    if (cdk)
+      return generateCdk(
+        cdk,
+        json,
+        out === undefined ? undefined : resolveOut(cwd, out),
+        env,
+        booleanOption(invocation, 'attach') ? invocation : undefined,
+      );
     const options = generateOptions(invocation, cwd);
     if (booleanOption(invocation, 'diff')) {
       if (json || out !== undefined || booleanOption(invocation, 'attach'))

@@ -141,12 +141,13 @@ export const CDK_OPTIONS: Readonly<Record<string, string>> = {
   'cdk-out':
     'DIR  a synthesized CDK app instead of an Amplify Gen 1 project: its cdk.out folder, the app folder, or an Amplify Gen 2 project (.amplify/artifacts/cdk.out)',
   template: 'FILE  plain CloudFormation templates instead (repeat the option, or a comma list)',
-  account: 'ID  with --cdk-out/--template: the account environment-agnostic stacks deploy to',
+  account:
+    "ID  with --cdk-out/--template: the account environment-agnostic stacks deploy to (with attach: the caller's, and no other)",
   region: 'NAME  with --cdk-out/--template: the region environment-agnostic stacks deploy to',
 };
 
 /** Options that mean an Amplify Gen 1 project, refused with --cdk-out/--template. */
-const GEN1_ONLY = ['project-dir', 'env', 'attach'];
+const GEN1_ONLY = ['project-dir', 'env', 'diff'];
 
 /**
  * The CDK input of generate or explain (--cdk-out DIR, --template FILE...); undefined when
@@ -174,9 +175,7 @@ export function cdkOptions(invocation: Invocation, cwd: string): CdkGenerateOpti
     if (invocation.options[name] !== undefined && invocation.options[name] !== false)
       throw usageError(
         `--${name} is for Amplify Gen 1 projects, not for --cdk-out/--template.`,
-        name === 'attach'
-          ? 'Create the policies with the `aws iam create-policy` lines generate prints.'
-          : `Leave out --${name}.`,
+        `Leave out --${name}.`,
       );
   const account = stringOption(invocation, 'account');
   if (account !== undefined && !/^\d{12}$/.test(account))

@@ -6,8 +6,10 @@ import { usageError } from '../errors';
 import { isInside } from '../discovery/safe-names';
 import { booleanOption, stringOption, type CommandEnv, type Invocation } from '../invocation';
 import { clientsFor } from '../aws/clients';
+import type { CdkGenerateOptions, CdkGenerateResult } from '../cdk-engine';
+import { accountForAttach, cdkPolicySets, checkTargetAccounts } from './cdk-attach';
 import { explicitTarget, type AttachTarget } from './identity';
-import { runAttach } from './run-attach';
+import { attachPolicySets, readCaller, runAttach, type AttachOutcome } from './run-attach';
 
 /** What attach was asked to do: checked before the engine runs, so a usage error comes first. */
 export interface AttachRequest {
@@ -68,7 +70,7 @@ export async function attachPolicies(
       // The guard state records where the env's policy is attached (files inside the project
       // only), and what IAM now holds.
       onApplied: (target, documents) => {
-        if (files.length > 0 && files.every((file) => isInside(rootDir, file)))
+        if (target && files.length > 0 && files.every((file) => isInside(rootDir, file)))
           writeGuardState(
             rootDir,
             stateFor(result, files, options, { target: `${target.kind}:${target.name}`, documents }),
@@ -76,6 +78,59 @@ export async function attachPolicies(
       },
     },
   );
+}
+
+/** attach for a CDK app, once the caller is known: the options to generate with, and the attach step. */
+export interface CdkAttachSession {
+  /** The generate options, with the caller's account for environment-agnostic stacks. */
+  readonly options: CdkGenerateOptions;
+  /**
+   * Plans every target's policies, asks (unless --yes; nothing with --dry-run), then calls
+   * `writeFiles` and changes IAM: the execution role's policies created or updated, the
+   * deployer's attached. The outcome holds each target's policy ARNs.
+   */
+  attach(result: CdkGenerateResult, writeFiles: () => void): Promise<AttachOutcome>;
+}
+
+/**
+ * The attach step of `generate --cdk-out DIR --attach` and `attach --cdk-out DIR`. The caller
+ * identity is read first: environment-agnostic stacks deploy to its account (`--account` naming
+ * another is refused), and stacks pinned to another account are refused before IAM is read.
+ */
+export async function cdkAttachSession(
+  options: CdkGenerateOptions,
+  invocation: Invocation,
+  env: CommandEnv,
+): Promise<CdkAttachSession> {
+  const request = attachRequest(invocation);
+  const given = options.environment?.account;
+  const { iam, sts } = await clientsFor(env, request.profile, options.environment?.region);
+  const caller = await readCaller(sts, { account: given });
+  const account = accountForAttach(given, caller);
+  return {
+    options: { ...options, environment: { ...options.environment, account } },
+    attach(result, writeFiles) {
+      checkTargetAccounts(result, account);
+      return attachPolicySets(
+        cdkPolicySets(result),
+        {
+          yes: request.yes,
+          dryRun: request.dryRun,
+          force: booleanOption(invocation, 'force'),
+          target: request.target,
+        },
+        {
+          iam,
+          sts,
+          io: env.io,
+          confirm: (question) => confirmInTerminal(question, env.confirm),
+          beforeApply: writeFiles,
+        },
+        { account, partition: caller.partition },
+        caller,
+      );
+    },
+  };
 }
 
 /** What attach last wrote to IAM for the env (the guard's state); nothing when the state is unusable. */

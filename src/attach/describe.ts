@@ -60,14 +60,34 @@ const STEP_TEXT: { [K in Step['kind']]: (step: Extract<Step, { kind: K }>) => st
 
 const stepText = (step: Step): string => (STEP_TEXT[step.kind] as (s: Step) => string)(step);
 
-/** The plan as the user reads it before anything changes. */
-export function formatPlan(plan: Plan, summary: ChangeSummary, quota: number, maxLines = 40): string {
-  const target = `${plan.target.kind} ${plan.target.name}`;
-  const lines = [`Changes for IAM ${target} (policies under path /amplify-least-privilege/):`];
+/**
+ * The plan as the user reads it before anything changes. `title` names policies that are not
+ * attached (a plan without target: a CDK execution role's, which cdk bootstrap attaches).
+ */
+export function formatPlan(
+  plan: Plan,
+  summary: ChangeSummary,
+  quota: number,
+  maxLines = 40,
+  title = 'the policies',
+): string {
+  const lines = [
+    plan.target
+      ? `Changes for IAM ${plan.target.kind} ${plan.target.name} (policies under path /amplify-least-privilege/):`
+      : `Changes for ${title} (policies under path /amplify-least-privilege/, created or updated only; attach attaches them to no one):`,
+  ];
   if (plan.steps.length === 0 && plan.conflicts.length === 0)
-    lines.push('  nothing to change: the attached policies are up to date.');
+    lines.push(
+      plan.target
+        ? '  nothing to change: the attached policies are up to date.'
+        : '  nothing to change: the policies are up to date.',
+    );
   for (const step of plan.steps) lines.push(`  ${stepText(step)}`);
   for (const name of plan.unchanged) lines.push(`  unchanged       ${name}`);
+  for (const { name, attachments } of plan.kept)
+    lines.push(
+      `  kept            ${name} (no longer needed, but attached to ${attachments} identity(ies): take it out of --cloudformation-execution-policies, then run attach again to delete it)`,
+    );
   const list = (sign: string, values: readonly string[]): string[] => [
     ...values.slice(0, maxLines).map((v) => `    ${sign} ${v}`),
     ...(values.length > maxLines ? [`    ... and ${values.length - maxLines} more`] : []),
@@ -77,9 +97,10 @@ export function formatPlan(plan: Plan, summary: ChangeSummary, quota: number, ma
     lines.push(...list('+', summary.addedActions), ...list('-', summary.removedActions));
     lines.push(`  Resources: +${summary.addedResources.length} -${summary.removedResources.length}`);
     lines.push(...list('+', summary.addedResources), ...list('-', summary.removedResources));
-    lines.push(
-      `  Managed policies on the ${plan.target.kind}: at most ${plan.attachedAtMost} during the change (quota ${quota}).`,
-    );
+    if (plan.target)
+      lines.push(
+        `  Managed policies on the ${plan.target.kind}: at most ${plan.attachedAtMost} during the change (quota ${quota}).`,
+      );
   }
   for (const conflict of plan.conflicts) lines.push(...conflictLines(conflict, maxLines));
   return `${lines.join('\n')}\n`;

@@ -29,21 +29,33 @@ import { isAccessDenied } from '../aws/access-denied';
 /** IAM's default for managed policies per user, role or group when the account summary cannot be read. */
 const DEFAULT_ATTACHED_QUOTA = 10;
 
-/** Reads our policies, the target's attachments and its quota. `isOurs` tells our names from others under the path. */
+/**
+ * Reads our policies, the target's attachments and its quota. `isOurs` tells our names from
+ * others under the path. Without a target (policies that are only created and updated) no
+ * attachment nor quota is read.
+ */
 export async function readIamState(
   iam: IAMClient,
-  target: AttachTarget,
+  target: AttachTarget | undefined,
   isOurs: (name: string) => boolean,
 ): Promise<IamState & { quotaKnown: boolean }> {
-  const attached = await attachedPolicies(iam, target);
+  const attached = target ? await attachedPolicies(iam, target) : [];
   const attachedArns = new Set(attached.map((p) => p.PolicyArn));
   const ours: ExistingPolicy[] = [];
   for (const policy of await policiesUnderPath(iam)) {
     if (!policy.PolicyName || !policy.Arn || !isOurs(policy.PolicyName)) continue;
     ours.push(await existingPolicy(iam, policy.PolicyName, policy.Arn, attachedArns.has(policy.Arn)));
   }
-  const { quota, known } = await attachedQuota(iam, target);
-  return { target, ours, attachedCount: attached.length, attachedQuota: quota, quotaKnown: known };
+  const { quota, known } = target
+    ? await attachedQuota(iam, target)
+    : { quota: DEFAULT_ATTACHED_QUOTA, known: true };
+  return {
+    ...(target ? { target } : {}),
+    ours,
+    attachedCount: attached.length,
+    attachedQuota: quota,
+    quotaKnown: known,
+  };
 }
 
 async function policiesUnderPath(iam: IAMClient): Promise<Array<{ PolicyName?: string; Arn?: string }>> {

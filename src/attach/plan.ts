@@ -10,10 +10,16 @@ export const OWNER_TAG_KEY = 'amplify-least-privilege';
 
 /** The owner tag's value for a project and env, in the characters IAM allows in tag values. */
 export function ownerTagValue(context: Pick<ProjectContext, 'projectName' | 'envName'>): string {
-  const part = (value: string | undefined, fallback: string): string =>
-    (value ?? fallback).replace(/[^A-Za-z0-9 _.:=+@-]/g, '');
-  return `${part(context.projectName, 'project')}/${part(context.envName, 'env')}`;
+  return `${tagPart(context.projectName, 'project')}/${tagPart(context.envName, 'env')}`;
 }
+
+/** The owner tag's value for a CDK app's policies (`cdk/<app>`); the policy names tell its principals and environments apart. */
+export function cdkOwnerTagValue(appName: string): string {
+  return `cdk/${tagPart(appName, 'app')}`;
+}
+
+const tagPart = (value: string | undefined, fallback: string): string =>
+  (value ?? fallback).replace(/[^A-Za-z0-9 _.:=+@-]/g, '');
 /** IAM keeps at most five versions of a managed policy. */
 export const MAX_POLICY_VERSIONS = 5;
 
@@ -67,7 +73,8 @@ export interface Conflict {
 }
 
 export interface IamState {
-  readonly target: AttachTarget;
+  /** Who the policies are attached to; undefined for policies attach only creates and updates (a CDK execution role's). */
+  readonly target?: AttachTarget;
   /** Our policies (POLICY_PATH, this project's and env's names). */
   readonly ours: readonly ExistingPolicy[];
   /** Managed policies attached to the target now, ours and others. */
@@ -101,10 +108,13 @@ export type Step =
     };
 
 export interface Plan {
-  readonly target: AttachTarget;
+  /** Undefined: the policies are created and updated only, never attached (state.target). */
+  readonly target?: AttachTarget;
   /** In the order they run: create and update, attach, then detach and delete what is surplus. */
   readonly steps: readonly Step[];
   readonly unchanged: readonly string[];
+  /** Surplus policies of an unattached set left in place because something still uses them (attachments elsewhere). */
+  readonly kept: ReadonlyArray<{ readonly name: string; readonly attachments: number }>;
   /** Managed policies the target will have once every attach has run (before surplus is detached). */
   readonly attachedAtMost: number;
   /** Policies at our path and names that are not ours as they are; without --force none is changed. */
@@ -117,7 +127,10 @@ export interface Plan {
  * oldest non-default version when five exist), attach, and only then detach and delete our
  * policies a shorter split no longer needs. A policy at our path and name that lacks our tag,
  * or whose default version is not what we last wrote, is a conflict: its steps are left out
- * unless --force, which keeps them and tags it as ours. Pure: the same state gives the same plan.
+ * unless --force, which keeps them and tags it as ours. Without a target (state.target: a CDK
+ * execution role's policies, which `cdk bootstrap` attaches) nothing is attached or detached,
+ * and a surplus policy still attached somewhere is kept, not deleted. Pure: the same state
+ * gives the same plan.
  */
 export function planChanges(desired: readonly NamedPolicy[], state: IamState, ownership: Ownership): Plan {
   const byName = new Map(state.ours.map((p) => [p.name, p]));
@@ -126,6 +139,8 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState, ow
   const late: Step[] = [];
   const unchanged: string[] = [];
   const conflicts: Conflict[] = [];
+  const kept: Array<{ name: string; attachments: number }> = [];
+  const attaches = state.target !== undefined;
   /** Whether the steps that change `existing` may run; records the conflict when it is not ours. */
   const mayChange = (existing: ExistingPolicy, desiredDocument?: PolicyDocument): boolean => {
     const reason = conflictReason(existing, ownership);
@@ -148,11 +163,11 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState, ow
     const existing = byName.get(policy.name);
     if (!existing) {
       early.push({ kind: 'create', name: policy.name, document: policy.document });
-      attach.push({ kind: 'attach', name: policy.name });
+      if (attaches) attach.push({ kind: 'attach', name: policy.name });
       continue;
     }
     const same = sameDocument(existing.document, policy.document);
-    if (same && existing.attached) {
+    if (same && (existing.attached || !attaches)) {
       unchanged.push(policy.name);
       continue;
     }
@@ -167,10 +182,14 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState, ow
       }
       early.push({ kind: 'new-version', name: policy.name, arn: existing.arn, document: policy.document });
     }
-    if (!existing.attached) attach.push({ kind: 'attach', name: policy.name, arn: existing.arn });
+    if (attaches && !existing.attached) attach.push({ kind: 'attach', name: policy.name, arn: existing.arn });
   }
   const wanted = new Set(desired.map((p) => p.name));
   for (const surplus of state.ours.filter((p) => !wanted.has(p.name))) {
+    if (!attaches && (surplus.attachmentCount ?? 0) > 0) {
+      kept.push({ name: surplus.name, attachments: surplus.attachmentCount ?? 0 });
+      continue;
+    }
     if (!mayChange(surplus)) continue;
     if (surplus.attached) late.push({ kind: 'detach', name: surplus.name, arn: surplus.arn });
     late.push({
@@ -184,6 +203,7 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState, ow
     target: state.target,
     steps: [...early, ...attach, ...late],
     unchanged,
+    kept,
     attachedAtMost: state.attachedCount + attach.length,
     conflicts,
   };

@@ -1,6 +1,7 @@
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { GenerateResult } from '../engine';
+import type { NamedPolicy } from '../model';
 import { basePolicyName } from '../engine';
 import { LeastPrivilegeError, usageError } from '../errors';
 import type { CommandIo } from '../invocation';
@@ -10,8 +11,16 @@ import { renderDocument } from '../policy/render';
 import { explainAwsError } from './aws-errors';
 import { formatPlan, summarizeChanges } from './describe';
 import * as iamApi from './iam-api';
-import { readCallerArn, type AttachTarget } from './identity';
-import { documentHash, ownerTagValue, planChanges, POLICY_PATH, type Plan, type Step } from './plan';
+import { readCallerArn, type AttachTarget, type CallerIdentity } from './identity';
+import {
+  documentHash,
+  ownerTagValue,
+  planChanges,
+  POLICY_PATH,
+  type IamState,
+  type Plan,
+  type Step,
+} from './plan';
 
 export interface AttachOptions {
   /** Apply without asking. */
@@ -34,8 +43,33 @@ export interface AttachDeps {
   readonly confirm: (question: string) => Promise<boolean>;
   /** Called once the plan is accepted (asked, or --yes), before any change: the policy files are written then. */
   readonly beforeApply?: () => void;
-  /** Told once the target has the policies (after changes, or when nothing needed changing), with what IAM now holds by ARN (documentHash). */
-  readonly onApplied?: (target: AttachTarget, written: Record<string, string>) => void;
+  /** Told once the target has the policies (after changes, or when nothing needed changing), with what IAM now holds by ARN (documentHash); no target when no set is attached. */
+  readonly onApplied?: (target: AttachTarget | undefined, written: Record<string, string>) => void;
+}
+
+/**
+ * One set of documents attach manages: the policies, the names and tag that make them ours,
+ * and whether they are attached to the target. A Gen 1 env has one set; a CDK app one per
+ * principal and environment (the execution role's are created and updated only).
+ */
+export interface PolicySet {
+  readonly policies: readonly NamedPolicy[];
+  /** The first policy's name; ours are it and it-2, it-3... under POLICY_PATH. */
+  readonly baseName: string;
+  /** The owner tag's value (ownerTagValue). */
+  readonly tag: string;
+  /** The description IAM shows for the policies attach creates. */
+  readonly description: string;
+  /** Attach them to the target (the caller, or --user/--role/--group); false: create and update only. */
+  readonly attach: boolean;
+  /** What they are for, in the plan's heading when not attached. */
+  readonly title?: string;
+}
+
+/** What attach did: the exit code and, by set, each policy's ARN (as created, or as it will be after a dry run). */
+export interface AttachOutcome {
+  readonly exitCode: number;
+  readonly arns: ReadonlyArray<readonly string[]>;
 }
 
 /**
@@ -48,18 +82,49 @@ export async function runAttach(
   options: AttachOptions,
   deps: AttachDeps,
 ): Promise<number> {
-  const { io } = deps;
-  // Until the caller is known, the project's own account and partition go into the printed bootstrap policy.
-  const project = { account: result.context.accountId, partition: partitionOf(result.context.region) };
+  const { context } = result;
+  const set: PolicySet = {
+    policies: result.policies,
+    baseName: basePolicyName(context),
+    tag: ownerTagValue(context),
+    description: `Least-privilege deploy policy for Amplify project ${context.projectName ?? '?'}, env ${context.envName ?? '?'} (amplify-least-privilege)`,
+    attach: true,
+  };
+  const where = { account: context.accountId, partition: partitionOf(context.region) };
+  return (await attachPolicySets([set], options, deps, where)).exitCode;
+}
+
+/** sts:GetCallerIdentity, read; `where`: the project's account and partition for the printed bootstrap policy. */
+export async function readCaller(sts: STSClient, where: AccountWhere): Promise<CallerIdentity> {
   const caller = await aws(
     'reading the caller identity (sts:GetCallerIdentity)',
-    () => deps.sts.send(new GetCallerIdentityCommand({})),
-    project,
+    () => sts.send(new GetCallerIdentityCommand({})),
+    where,
   );
-  const identity = readCallerArn(caller.Arn ?? '');
+  return readCallerArn(caller.Arn ?? '');
+}
+
+/**
+ * attach over several sets of policies at once: every set's plan is read and printed first,
+ * and nothing changes unless every plan may run (no conflict without --force, the attachment
+ * quota, the answer); then the sets are applied in order. `caller`: the identity when already
+ * read (the CDK front end needs its account before generating).
+ */
+export async function attachPolicySets(
+  sets: readonly PolicySet[],
+  options: AttachOptions,
+  deps: AttachDeps,
+  project: AccountWhere,
+  caller?: CallerIdentity,
+): Promise<AttachOutcome> {
+  const { io } = deps;
+  // Until the caller is known, the project's own account and partition go into the printed bootstrap policy.
+  const identity = caller ?? (await readCaller(deps.sts, project));
   const where = { account: identity.account, partition: identity.partition };
-  if (!options.target && identity.kind === 'identity-center') {
-    for (const policy of result.policies) io.out(`# ${policy.name}\n${policyFileText(policy)}`);
+  const attaching = sets.filter((set) => set.attach);
+  if (attaching.length > 0 && !options.target && identity.kind === 'identity-center') {
+    for (const policy of attaching.flatMap((set) => set.policies))
+      io.out(`# ${policy.name}\n${policyFileText(policy)}`);
     throw new LeastPrivilegeError(
       'usage',
       `The profile signs in through IAM Identity Center (permission set ${identity.permissionSet}); its role can only be changed through the permission set.`,
@@ -67,90 +132,122 @@ export async function runAttach(
     );
   }
   const target = options.target ?? (identity.kind === 'target' ? identity.target : undefined);
-  if (!target) throw usageError('No identity to attach to.', 'Pass --user, --role or --group NAME.');
+  if (attaching.length > 0 && !target)
+    throw usageError('No identity to attach to.', 'Pass --user, --role or --group NAME.');
 
-  const base = basePolicyName(result.context);
-  const ours = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`);
-  const state = await aws(
-    'reading the current policies and attachments',
-    () => iamApi.readIamState(deps.iam, target, (name) => ours.test(name)),
-    where,
+  const planned: Array<{ set: PolicySet; plan: Plan; state: IamState }> = [];
+  for (const set of sets) {
+    const ours = new RegExp(`^${set.baseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(-\\d+)?$`);
+    const state = await aws(
+      'reading the current policies and attachments',
+      () => iamApi.readIamState(deps.iam, set.attach ? target : undefined, (name) => ours.test(name)),
+      where,
+    );
+    const plan = planChanges(set.policies, state, {
+      tag: set.tag,
+      written: options.written,
+      force: options.force === true,
+    });
+    // A set that is not attached: its policies now are what it loses or gains.
+    const before = set.attach ? state.ours : state.ours.map((p) => ({ ...p, attached: true }));
+    io.err(formatPlan(plan, summarizeChanges(set.policies, before), state.attachedQuota, 40, set.title));
+    if (set.attach && !state.quotaKnown)
+      io.err("  (the attachment quota could not be read; IAM's default of 10 is assumed)\n");
+    planned.push({ set, plan, state });
+  }
+  const attached = planned.filter(({ set }) => set.attach);
+  const attachedAtMost = attached.reduce(
+    (sum, { plan, state }) => sum + plan.attachedAtMost - state.attachedCount,
+    attached[0]?.state.attachedCount ?? 0,
   );
-  const tag = ownerTagValue(result.context);
-  const plan = planChanges(result.policies, state, {
-    tag,
-    written: options.written,
-    force: options.force === true,
-  });
-  io.err(formatPlan(plan, summarizeChanges(result.policies, state.ours), state.attachedQuota));
-  if (!state.quotaKnown)
-    io.err("  (the attachment quota could not be read; IAM's default of 10 is assumed)\n");
-  if (plan.attachedAtMost > state.attachedQuota) {
+  const quota = attached[0]?.state.attachedQuota ?? Infinity;
+  if (target && attachedAtMost > quota) {
     throw new LeastPrivilegeError(
       'limit',
-      `The ${target.kind} ${target.name} would need ${plan.attachedAtMost} managed policies; its quota is ${state.attachedQuota}. Nothing was changed.`,
+      `The ${target.kind} ${target.name} would need ${attachedAtMost} managed policies; its quota is ${quota}. Nothing was changed.`,
       'Detach managed policies it no longer needs (or ask AWS for a higher quota), then run attach again.',
     );
   }
+  const arnOf = (state: IamState, name: string): string =>
+    state.ours.find((p) => p.name === name)?.arn ??
+    `arn:${identity.partition}:iam::${identity.account}:policy${POLICY_PATH}${name}`;
+  const arns = planned.map(({ set, state }) => set.policies.map((policy) => arnOf(state, policy.name)));
   if (options.dryRun) {
     io.err('--dry-run: nothing was changed.\n');
-    return 0;
+    return { exitCode: 0, arns };
   }
-  if (plan.conflicts.length > 0 && options.force !== true) {
+  const conflicts = planned.flatMap(({ plan }) => plan.conflicts);
+  if (conflicts.length > 0 && options.force !== true) {
     throw new LeastPrivilegeError(
       'project',
-      `${plan.conflicts.length} policy(ies) at our path and names are not this project's to change as they are (see above). Nothing was changed.`,
+      `${conflicts.length} policy(ies) at our path and names are not this project's to change as they are (see above). Nothing was changed.`,
       "If they may be replaced, run attach again with --force: it changes them as planned and tags them as this project's. Otherwise rename or delete them in IAM first.",
     );
   }
   const written = Object.fromEntries(
-    result.policies.map((policy) => [
-      state.ours.find((p) => p.name === policy.name)?.arn ??
-        `arn:${identity.partition}:iam::${identity.account}:policy${POLICY_PATH}${policy.name}`,
-      documentHash(renderDocument(policy.document)),
-    ]),
+    planned.flatMap(({ set, state }) =>
+      set.policies.map((policy) => [
+        arnOf(state, policy.name),
+        documentHash(renderDocument(policy.document)),
+      ]),
+    ),
   );
-  if (plan.steps.length === 0) {
+  const steps = planned.reduce((n, { plan }) => n + plan.steps.length, 0);
+  if (steps === 0) {
     deps.beforeApply?.();
     deps.onApplied?.(target, written);
-    return 0;
+    return { exitCode: 0, arns };
   }
-  if (!options.yes && !(await deps.confirm(`Apply these changes to ${target.kind} ${target.name}?`))) {
+  const question = target
+    ? `Apply these changes to ${target.kind} ${target.name}?`
+    : 'Apply these changes to the policies?';
+  if (!options.yes && !(await deps.confirm(question))) {
     io.err('Nothing was changed.\n');
-    return 1;
+    return { exitCode: 1, arns };
   }
   deps.beforeApply?.();
-  await applyPlan(plan, result, deps, tag, where);
+  let done = 0;
+  for (const { set, plan } of planned) {
+    await applyPlan(plan, set, deps, where, { done, total: steps });
+    done += plan.steps.length;
+  }
   deps.onApplied?.(target, written);
-  io.err(
-    `Done: ${plan.steps.length} change(s) applied; ${target.kind} ${target.name} now has ${result.policies.map((p) => p.name).join(', ')} attached.\n`,
-  );
-  return 0;
+  const names = (attach: boolean): string =>
+    planned
+      .filter(({ set }) => set.attach === attach)
+      .flatMap(({ set }) => set.policies.map((p) => p.name))
+      .join(', ');
+  const attachedText =
+    target && attached.length > 0 ? `; ${target.kind} ${target.name} now has ${names(true)} attached` : '';
+  const unattachedText = planned.some(({ set }) => !set.attach)
+    ? `; up to date and attached to no one: ${names(false)}`
+    : '';
+  io.err(`Done: ${steps} change(s) applied${attachedText}${unattachedText}.\n`);
+  return { exitCode: 0, arns };
 }
 
 /** Runs the steps in order; each failure says which steps already ran, and a re-run finishes the job. */
 async function applyPlan(
   plan: Plan,
-  result: GenerateResult,
+  set: PolicySet,
   { iam, io }: AttachDeps,
-  tag: string,
   where: AccountWhere,
+  progress: { readonly done: number; readonly total: number },
 ): Promise<void> {
   const created = new Map<string, string>();
-  const description = `Least-privilege deploy policy for Amplify project ${result.context.projectName ?? '?'}, env ${result.context.envName ?? '?'} (amplify-least-privilege)`;
   for (const [index, step] of plan.steps.entries()) {
     await aws(
-      `${describeStep(step)} (step ${index + 1} of ${plan.steps.length}; run attach again to finish)`,
+      `${describeStep(step)} (step ${progress.done + index + 1} of ${progress.total}; run attach again to finish)`,
       async () => {
         switch (step.kind) {
           case 'create':
             created.set(
               step.name,
-              await iamApi.createPolicy(iam, step.name, step.document, description, tag),
+              await iamApi.createPolicy(iam, step.name, step.document, set.description, set.tag),
             );
             break;
           case 'tag':
-            await iamApi.tagPolicy(iam, step.arn, tag);
+            await iamApi.tagPolicy(iam, step.arn, set.tag);
             break;
           case 'delete-version':
             await iamApi.deleteVersion(iam, step.arn, step.versionId);
@@ -159,10 +256,10 @@ async function applyPlan(
             await iamApi.createDefaultVersion(iam, step.arn, step.document);
             break;
           case 'attach':
-            await iamApi.attach(iam, plan.target, step.arn ?? created.get(step.name) ?? '');
+            await iamApi.attach(iam, targetOf(plan), step.arn ?? created.get(step.name) ?? '');
             break;
           case 'detach':
-            await iamApi.detach(iam, plan.target, step.arn);
+            await iamApi.detach(iam, targetOf(plan), step.arn);
             break;
           case 'delete-policy':
             await iamApi.deletePolicy(iam, step.arn, step.versionIds);
@@ -175,13 +272,19 @@ async function applyPlan(
   }
 }
 
+/** A plan attaches or detaches only when it has a target (planChanges). */
+function targetOf(plan: Plan): AttachTarget {
+  if (!plan.target) throw new Error('an attach step in a plan without target');
+  return plan.target;
+}
+
 const describeStep = (step: Step): string =>
   step.kind === 'delete-version'
     ? `deleting version ${step.versionId} of ${step.name}`
     : `${step.kind.replace('-', ' ')} ${step.name}`;
 
 /** The account and partition the printed bootstrap policy names, when known. */
-type AccountWhere = { readonly account?: string; readonly partition?: string };
+export type AccountWhere = { readonly account?: string; readonly partition?: string };
 
 async function aws<T>(doing: string, call: () => Promise<T>, where: AccountWhere): Promise<T> {
   try {

@@ -129,16 +129,8 @@ export function nextSteps(
       const shown = file ? path.relative(cwd, file) || file : `${policy.name}.json`;
       lines.push(`aws iam create-policy --policy-name ${policy.name} --policy-document file://${shown}`);
     });
-    if (target.principal === 'execution-role' && result.assembly.source !== 'templates') {
-      const qualifier =
-        target.qualifier && target.qualifier !== 'hnb659fds' ? ` --qualifier ${target.qualifier}` : '';
-      lines.push(
-        `cdk bootstrap aws://${account}/${target.region ?? 'REGION'}${qualifier} --cloudformation-execution-policies ${arns.join(',')}`,
-      );
-    } else if (target.principal === 'execution-role') {
-      lines.push(
-        `attach ${arns.join(', ')} to the service role you deploy the templates with (aws cloudformation deploy --role-arn ROLE_ARN)`,
-      );
+    if (target.principal === 'execution-role') {
+      lines.push(executionRoleStep(target, result.assembly.source === 'templates', arns));
     } else {
       lines.push(
         `aws iam attach-user-policy --user-name NAME --policy-arn ${arns.join(' (and ')}${arns.length > 1 ? ')' : ''}   # or attach-role-policy --role-name NAME`,
@@ -147,6 +139,22 @@ export function nextSteps(
   });
   return lines;
 }
+
+/**
+ * How the execution role's managed policies (`arns`) come into use: `cdk bootstrap
+ * aws://ACCOUNT/REGION --cloudformation-execution-policies ARN[,ARN]` (with `--qualifier Q`
+ * when it is not the default), or, for plain templates, the service role to attach them to.
+ */
+export function executionRoleStep(target: CdkTarget, plain: boolean, arns: readonly string[]): string {
+  if (plain)
+    return `attach ${arns.join(', ')} to the service role you deploy the templates with (aws cloudformation deploy --role-arn ROLE_ARN)`;
+  const qualifier =
+    target.qualifier && target.qualifier !== DEFAULT_QUALIFIER ? ` --qualifier ${target.qualifier}` : '';
+  return `cdk bootstrap aws://${target.account ?? 'ACCOUNT_ID'}/${target.region ?? 'REGION'}${qualifier} --cloudformation-execution-policies ${arns.join(',')}`;
+}
+
+/** The bootstrap qualifier `cdk bootstrap` uses without --qualifier. */
+const DEFAULT_QUALIFIER = 'hnb659fds';
 
 /**
  * The `--json` report: the Gen 1 report's fields over every target (policies with their

@@ -192,6 +192,36 @@ describe('attach: plan', () => {
     assert.equal(shrink.conflicts[0].desired, undefined);
   });
 
+  it("without a target (a CDK execution role's policies): creates and updates, never attaches; keeps a surplus still in use", () => {
+    const exec = 'app-cfn-exec-role-least-privilege';
+    const unattached = { attached: false, attachmentCount: 0 };
+    const plan = planChanges(
+      [policy(exec, 's3:PutObject'), policy(`${exec}-2`)],
+      {
+        ours: [
+          existing(policy(exec), unattached),
+          existing(policy(`${exec}-3`), { attached: false, attachmentCount: 1 }),
+          existing(policy(`${exec}-4`), unattached),
+        ],
+        attachedCount: 0,
+        attachedQuota: 10,
+      },
+      ownership,
+    );
+    assert.deepEqual(
+      plan.steps.map((s) => `${s.kind} ${s.name}`),
+      [`new-version ${exec}`, `create ${exec}-2`, `delete-policy ${exec}-4`],
+    );
+    assert.equal(plan.target, undefined);
+    assert.deepEqual(plan.kept, [{ name: `${exec}-3`, attachments: 1 }], 'the execution role still has it');
+    const same = planChanges(
+      [policy(exec)],
+      { ours: [existing(policy(exec), unattached)], attachedCount: 0, attachedQuota: 10 },
+      ownership,
+    );
+    assert.deepEqual([same.steps, same.unchanged], [[], [exec]], 'unattached and current: nothing to do');
+  });
+
   it('the diff lists the lines each side has alone', () => {
     assert.deepEqual(lineDiff(['a', 'b', 'c'], ['a', 'x', 'c', 'd']), ['- b', '+ x', '+ d']);
   });

@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NamedPolicy } from '../../src/model';
+import { attachedNames, createUser, ourPolicies } from '../support/iam-fixture';
+import { startMoto } from '../support/moto';
 import { REPO_ROOT } from '../support/paths';
 import { runBin } from '../support/run-bin';
 import { deniedRequests } from '../support/simulate';
@@ -164,5 +166,38 @@ describe('CDK: synthesize the repository tiny app with its pinned aws-cdk-lib, t
         `cdk bootstrap aws://${ACCOUNT}/eu-west-1 --cloudformation-execution-policies arn:aws:iam::${ACCOUNT}:policy/`,
       ),
     );
+  });
+
+  it("attach: creates both policies in a local IAM (moto) in the caller's account, attaches the deployer's, prints the bootstrap command", async () => {
+    const moto = await startMoto();
+    try {
+      const user = await createUser(moto.endpoint);
+      const run = runBin(['generate', '--cdk-out', '.', '--attach', '--yes'], work, {
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: user.keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: user.keys.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const inIam = await ourPolicies(user.iam);
+      // moto's account is ACCOUNT: the documents are the ones generated with --account ACCOUNT.
+      assert.deepEqual(inIam.map((p) => p.name).sort(), report.policies.map((p) => p.name).sort());
+      for (const policy of inIam)
+        assert.deepEqual(
+          policy.document,
+          JSON.parse(fs.readFileSync(path.join(work, 'least-privilege', `${policy.name}.json`), 'utf8')),
+        );
+      const deployers = report.policies.filter((p) => p.principal === 'deployer').map((p) => p.name);
+      assert.deepEqual(await attachedNames(user.iam, user.name), deployers.sort());
+      const exec = report.policies.filter((p) => p.principal === 'execution-role').map((p) => p.name);
+      assert.ok(
+        run.stdout.includes(
+          `cdk bootstrap aws://${ACCOUNT}/eu-west-1 --cloudformation-execution-policies ${exec.map((name) => `arn:aws:iam::${ACCOUNT}:policy/amplify-least-privilege/${name}`).join(',')}\n`,
+        ),
+        run.stdout,
+      );
+    } finally {
+      await moto.stop();
+    }
   });
 });
