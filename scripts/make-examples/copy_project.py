@@ -3,7 +3,7 @@ Copies PROJECT_DIR/amplify to DEST_DIR/amplify for a committed example:
 - skips node_modules anywhere, amplify/#current-cloud-backend, .temp, mock-data, logs, and
   *.zip bundles (the @searchable streaming Lambda zip is 14 MB; templates only name its S3 key);
 - rewrites the project's absolute path to "." (local-env-info.json projectPath) and fails if
-  any absolute machine path (/tmp/, /work/, /root/, /home/) is left;
+  any absolute machine path is left (MACHINE_PATH below);
 - sets every "lastPushTimeStamp" in amplify-meta.json to a fixed time, so reruns differ less.
 """
 import json

@@ -3,7 +3,7 @@
 # process makes itself (see README.md).
 #
 # usage: trace.sh --cli AMPLIFY_BIN --project SRC_PROJECT --out OUT_DIR [--port N] -- <amplify args> [--- <amplify args> ...]
-#   e.g. trace.sh --cli node_modules/.bin/amplify --project examples/demo --out /tmp/t -- push --yes
+#   e.g. trace.sh --cli node_modules/.bin/amplify --project examples/demo --out "$(mktemp -d)" -- push --yes
 #   A lone --- separates commands run one after the other on the same copy and emulated cloud (push --yes --- delete
 #   --force); the run stops at the first command that fails.
 # Writes OUT_DIR/trace.jsonl (one JSON record per AWS call), OUT_DIR/cli.out (the CLI's output), OUT_DIR/hook.log
