@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { serviceFileName } from '../src/catalog/catalog';
+import type { ResourceTypeEntry, TypeProvenance } from '../src/catalog/schemas';
 
 export const REPOSITORY = 'pulumi/pulumi-aws-native';
 export const SCHEMA_FOLDER = 'aws-cloudformation-schema';
@@ -23,22 +24,8 @@ export const SCHEMA_FOLDER = 'aws-cloudformation-schema';
 export const OPERATIONS = ['create', 'read', 'update', 'delete'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
-export interface TypeProvenance {
-  readonly source: string;
-  readonly path?: string;
-  readonly commit?: string | null;
-  readonly kind: string;
-  readonly note?: string;
-}
-
-/** One resource type as stored in data/cfn-handler-permissions/<service>.json. */
-export interface StoredType {
-  readonly provenance: TypeProvenance;
-  /** Absent: the schema lists no handler permissions and nobody curated them. */
-  readonly handlers?: Partial<Record<Operation, readonly string[]>>;
-  /** Dot paths (`KeySchema`, `Tags.*.Key`) of the properties whose change replaces the resource. */
-  readonly createOnlyProperties?: readonly string[];
-}
+/** One resource type as stored in data/cfn-handler-permissions/<service>.json (the catalog's schema). */
+export type StoredType = ResourceTypeEntry;
 
 export interface ServiceFile {
   readonly source: {

@@ -1,8 +1,16 @@
-import type { ConditionBlock, Inventory, Phase, Requirement, UnknownType } from '../model';
+import type {
+  ConditionBlock,
+  HandlerOperation,
+  Inventory,
+  Phase,
+  Reason,
+  Requirement,
+  UnknownType,
+} from '../model';
 import { resourceLabel } from '../inventory/resource-label';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';
 import { ADDITIONS_FILE, SERVICE_LINKED_ROLES_FILE } from '../catalog/catalog';
-import type { Catalog } from '../catalog/schemas';
+import type { Catalog, HandlerAddition } from '../catalog/schemas';
 import {
   planPhase,
   prepareLists,
@@ -140,14 +148,16 @@ export function handlerRequirements(
             requirements.push({ action, phase, condition, reason });
           }
         }
-        requirements.push(
-          ...authorizedElsewhere(catalog, handlerType, operations, trim, names).map((r) => ({
-            ...r,
-            phase,
-            condition: conditionOf(r.action),
-            reason: { ...r.reason, resource: label, resourceType: type },
-          })),
-        );
+        for (const addition of catalog.handlerAdditions[handlerType] ?? [])
+          requirements.push(
+            ...authorizedElsewhere(addition, operations, trim, names).map(({ action, resource, reason }) => ({
+              action,
+              resource,
+              phase,
+              condition: conditionOf(action),
+              reason: { ...reason, resource: label, resourceType: type },
+            })),
+          );
         if (keepsData && !retained && operations.includes('delete')) {
           for (const { action } of lists.delete ?? []) {
             if (emitted.has(action) || trim.has(action.toLowerCase())) continue;
@@ -210,36 +220,30 @@ function serviceLinkedRoleRequirements(
 }
 
 /**
- * The curated additions of a type authorized on an ARN of their own (data/cfn-handler-additions.json
- * `resource`), for the operations a phase runs, unless a trimming rule left the action out.
+ * A curated addition authorized on an ARN of its own (data/cfn-handler-additions.json
+ * `resource`): its actions on that ARN for the operations a phase runs, unless a trimming rule
+ * left them out; none for an addition without a resource (it joins the type's handler lists).
  */
 function authorizedElsewhere(
-  catalog: Catalog,
-  handlerType: string,
-  operations: readonly string[],
+  addition: HandlerAddition,
+  operations: readonly HandlerOperation[],
   trim: ReadonlyMap<string, string>,
   names: DeploymentNames,
-): Array<Pick<Requirement, 'action' | 'resource' | 'reason'>> {
-  return (catalog.handlerAdditions[handlerType] ?? []).flatMap((addition) => {
-    const ops = addition.operations.filter((op) => operations.includes(op));
-    if (!addition.resource || ops.length === 0) return [];
-    const resource = fillTemplate(addition.resource, names);
-    const summary = `${handlerType} ${ops.join('/')} handler, authorized on ${addition.resource}`;
-    return addition.actions
-      .filter((action) => !trim.has(action.toLowerCase()))
-      .map((action) => ({
-        action,
-        resource,
-        reason: {
-          via: 'cloudformation' as const,
-          resource: '',
-          operations: ops,
-          summary,
-          detail: `${summary}: ${addition.because}`,
-          source: `data/${ADDITIONS_FILE}`,
-        },
-      }));
-  });
+): Array<{ action: string; resource: string; reason: Omit<Reason, 'resource'> }> {
+  const ops = addition.operations.filter((op) => operations.includes(op));
+  if (!addition.resource || ops.length === 0) return [];
+  const resource = fillTemplate(addition.resource, names);
+  const summary = `${addition.type} ${ops.join('/')} handler, authorized on ${addition.resource}`;
+  const reason = {
+    via: 'cloudformation' as const,
+    operations: ops,
+    summary,
+    detail: `${summary}: ${addition.because}`,
+    source: `data/${ADDITIONS_FILE}`,
+  };
+  return addition.actions
+    .filter((action) => !trim.has(action.toLowerCase()))
+    .map((action) => ({ action, resource, reason }));
 }
 
 const byLowerCase = (map: ReadonlyMap<string, string>): Map<string, string> =>

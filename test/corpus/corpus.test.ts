@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { generatePolicies, type GenerateResult } from '../../src/engine';
-import { covers, formatPattern, sampleArn } from '../../src/policy/arn-patterns';
+import { covers } from '../../src/policy/arn-patterns';
 import { documentSize } from '../../src/policy/render';
 import { MANAGED_POLICY_MAX_CHARACTERS, MAX_MANAGED_POLICIES_PER_IDENTITY } from '../../src/policy/split';
+import { concreteArns } from '../support/concrete-arns';
 import { CORPUS_DIR, corpusProjects, exampleProjects } from '../support/paths';
 import { coreRequests, projectFacts, resourceRequests } from '../support/real-requests';
 import { deniedRequests, VIA_CLOUDFORMATION, type SimulatedRequest } from '../support/simulate';
@@ -17,28 +18,6 @@ const projects = [
   ...corpusProjects().map((name) => ({ label: name, dir: path.join(CORPUS_DIR ?? '', name) })),
   ...exampleProjects().map((dir) => ({ label: `examples/${path.basename(dir)}`, dir })),
 ];
-
-/**
- * A concrete ARN the pattern allows: region and account wildcards become the project's (or
- * stand-ins), other wildcards a sample; a pattern wider than any one resource type (API
- * Gateway's `.../*`) becomes a sample ARN of the first type of the action it covers.
- */
-function concreteArns(pattern: string, action: string, result: GenerateResult): string[] {
-  if (pattern === '*') return ['*'];
-  const fields = pattern.split(':');
-  if (fields[3] === '*') fields[3] = result.context.region ?? 'us-east-1';
-  if (fields[4] === '*') fields[4] = result.context.accountId ?? '123456789012';
-  const arn = fields.join(':').replace(/\*/g, 'x1');
-  const formats = result.iam.action(action)?.resourceTypes.flatMap((t) => t.formats) ?? [];
-  const covered = formats
-    .map((format) => sampleArn(format, fields.join(':')))
-    .filter((sample) => covers(pattern, sample));
-  return formats.some((format) => formatPattern(format).test(arn))
-    ? [arn, ...covered]
-    : covered.length > 0
-      ? covered
-      : [arn];
-}
 
 /** Every grant the engine derived, instantiated on a concrete ARN, with its condition's context. */
 function requirementRequests(result: GenerateResult): SimulatedRequest[] {

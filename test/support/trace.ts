@@ -229,17 +229,7 @@ export function unexplainedDenials(denied: readonly string[], excuses = notInclu
 }
 
 /** The fields a recorded trace keeps of each call (no request input: it may hold machine paths). */
-export interface RecordedCall {
-  readonly step: string;
-  readonly service: string;
-  readonly operation: string;
-  readonly region: string;
-  readonly account: string;
-  readonly action: string;
-  readonly resource: string;
-  readonly iam?: ReadonlyArray<{ action: string; resource: string }>;
-  readonly ok: boolean;
-  readonly err?: string;
+export interface RecordedCall extends Omit<TraceRecord, 'from'> {
   /** The CLI's caller frame, `function@package/file.js:line`. */
   readonly from?: string;
   /** How many identical calls the run made. */
