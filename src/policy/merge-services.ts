@@ -37,8 +37,12 @@ export function mergeServicesWhereNeeded(
   };
   while (documentsFor(current.map((m) => m.size + sidRoom(m.draft))) > target) {
     let best: { i: number; j: number; services: number; saving: number } | undefined;
-    for (let i = 0; i < current.length; i++)
+    for (let i = 0; i < current.length; i++) {
+      // A merge is at least as large as either statement's values in the other's frame: pairs
+      // that cannot fit are skipped before their union is measured.
+      if (current[i].size > maxStatementSize) continue;
       for (let j = i + 1; j < current.length; j++) {
+        if (current[i].frame + current[j].size - current[j].frame > maxStatementSize) continue;
         const size = mergedSize(current[i], current[j]);
         if (size > maxStatementSize) continue;
         const saving = current[i].size + current[j].size - size;
@@ -46,6 +50,7 @@ export function mergeServicesWhereNeeded(
         const better = !best || saving > best.saving || (saving === best.saving && services < best.services);
         if (better && mergeable(current[i], current[j])) best = { i, j, services, saving };
       }
+    }
     if (!best) return undefined;
     const [a, b] = [current[best.i].draft, current[best.j].draft];
     const grants = [...a.grants];
