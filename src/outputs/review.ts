@@ -67,7 +67,8 @@ const few = (items: readonly string[], separator: string): string =>
 
 const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();
 const code = (value: string): string => `\`${value}\``;
-const count = (n: number): string => n.toLocaleString('en-US');
+/** 12345 → `12,345` (toLocaleString would load ICU's locale data on every cold start). */
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 function totals(result: GenerateResult): string[] {
   const actions = new Set<string>();

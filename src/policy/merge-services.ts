@@ -24,10 +24,15 @@ export function mergeServicesWhereNeeded(
   maxStatementSize = MAX_MERGED_STATEMENT_SIZE,
 ): DraftStatement[] | undefined {
   let nextId = 0;
-  const current = drafts.map((d) => measured(d, nextId++));
-  const canMerge = new Map<string, boolean>();
+  const measure = (draft: DraftStatement): Measured => measured(draft, nextId++, sidRoom(draft));
+  const current = drafts.map(measure);
+  // Pairs are measured and judged once (a merge only adds pairs with the new statement), under
+  // numeric keys: the loop below runs over every pair once per merge.
+  const stride = 2 * drafts.length + 1;
+  const sizes = new Map<number, number>();
+  const canMerge = new Map<number, boolean>();
   const mergeable = (a: Measured, b: Measured): boolean => {
-    const key = a.id < b.id ? `${a.id},${b.id}` : `${b.id},${a.id}`;
+    const key = Math.min(a.id, b.id) * stride + Math.max(a.id, b.id);
     let result = canMerge.get(key);
     if (result === undefined) {
       result = shareable(a.draft.statement, b.draft.statement, reach);
@@ -35,22 +40,22 @@ export function mergeServicesWhereNeeded(
     }
     return result;
   };
-  while (documentsFor(current.map((m) => m.size + sidRoom(m.draft))) > target) {
-    let best: { i: number; j: number; services: number; saving: number } | undefined;
-    for (let i = 0; i < current.length; i++) {
-      // A merge is at least as large as either statement's values in the other's frame: pairs
-      // that cannot fit are skipped before their union is measured.
-      if (current[i].size > maxStatementSize) continue;
-      for (let j = i + 1; j < current.length; j++) {
-        if (current[i].frame + current[j].size - current[j].frame > maxStatementSize) continue;
-        const size = mergedSize(current[i], current[j]);
-        if (size > maxStatementSize) continue;
-        const saving = current[i].size + current[j].size - size;
-        const services = new Set([...current[i].services, ...current[j].services]).size;
-        const better = !best || saving > best.saving || (saving === best.saving && services < best.services);
-        if (better && mergeable(current[i], current[j])) best = { i, j, services, saving };
-      }
+  const pairSize = (a: Measured, b: Measured): number => {
+    const key = a.id * stride + b.id;
+    let size = sizes.get(key);
+    if (size === undefined) {
+      size = mergedSize(a, b);
+      sizes.set(key, size);
     }
+    return size;
+  };
+  while (documentsFor(current.map((m) => m.size + m.sidRoom)) > target) {
+    let best: BestPair | undefined;
+    // One small function per statement rather than one long loop: V8 compiles it quickly
+    // instead of replacing this whole function on the stack (and a CLI run waits at exit for
+    // compiles still in flight).
+    for (let i = 0; i < current.length; i++)
+      best = bestWith(current, i, best, pairSize, mergeable, maxStatementSize);
     if (!best) return undefined;
     const [a, b] = [current[best.i].draft, current[best.j].draft];
     const grants = [...a.grants];
@@ -64,9 +69,46 @@ export function mergeServicesWhereNeeded(
       grants,
     };
     current.splice(best.j, 1);
-    current[best.i] = measured(merged, nextId++);
+    current[best.i] = measure(merged);
   }
   return current.map((m) => m.draft);
+}
+
+interface BestPair {
+  readonly i: number;
+  readonly j: number;
+  readonly services: number;
+  readonly saving: number;
+}
+
+/**
+ * The best of `best` and the pairs of current[i] with the statements after it: the most
+ * characters saved, then the fewest services (the first such pair in order).
+ */
+function bestWith(
+  current: readonly Measured[],
+  i: number,
+  best: BestPair | undefined,
+  pairSize: (a: Measured, b: Measured) => number,
+  mergeable: (a: Measured, b: Measured) => boolean,
+  maxStatementSize: number,
+): BestPair | undefined {
+  const a = current[i];
+  // A merge is at least as large as either statement's values in the other's frame: pairs
+  // that cannot fit are skipped before their union is measured.
+  if (a.size > maxStatementSize) return best;
+  for (let j = i + 1; j < current.length; j++) {
+    const b = current[j];
+    if (a.frame + b.size - b.frame > maxStatementSize) continue;
+    const size = pairSize(a, b);
+    if (size > maxStatementSize) continue;
+    const saving = a.size + b.size - size;
+    if (best && saving < best.saving) continue;
+    const services = a.services.length + b.services.filter((service) => !a.services.includes(service)).length;
+    const better = !best || saving > best.saving || services < best.services;
+    if (better && mergeable(a, b)) best = { i, j, services, saving };
+  }
+  return best;
 }
 
 /** A draft with what its merged size is computed from, without rendering the merge. */
@@ -79,16 +121,18 @@ interface Measured {
   readonly actions: ReadonlyMap<string, number>;
   readonly resources: ReadonlyMap<string, number>;
   readonly services: readonly string[];
+  /** What its Sid will add. */
+  readonly sidRoom: number;
 }
 
-function measured(draft: DraftStatement, id: number): Measured {
+function measured(draft: DraftStatement, id: number, sidRoom: number): Measured {
   const lengths = (values: readonly string[]): Map<string, number> =>
     new Map(values.map((v) => [v, JSON.stringify(v).length]));
   const actions = lengths(draft.statement.Action);
   const resources = lengths(draft.statement.Resource);
   const size = statementSize(draft.statement);
   const frame = size - listSize(actions) - listSize(resources);
-  return { id, draft, size, frame, actions, resources, services: servicesOf(draft.statement) };
+  return { id, draft, size, frame, actions, resources, services: servicesOf(draft.statement), sidRoom };
 }
 
 /** The size of a list as rendered: a single value unwrapped, else brackets and commas. */
