@@ -49,11 +49,11 @@ export function mergeAcrossResourceTypes(
   oneService = false,
 ): DraftStatement[] {
   const merged: Array<{ statement: Statement; grants: Grant[]; size: number }> = [];
-  const ordered = [...drafts].sort(
-    (a, b) =>
-      size(b.statement) - size(a.statement) ||
-      JSON.stringify(a.statement).localeCompare(JSON.stringify(b.statement)),
-  );
+  // Largest first, then by text: each statement's sort keys made once, not per comparison.
+  const ordered = drafts
+    .map((draft) => ({ draft, count: size(draft.statement), text: JSON.stringify(draft.statement) }))
+    .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text))
+    .map(({ draft }) => draft);
   for (const candidate of ordered) {
     const own = statementSize(candidate.statement);
     // A merge is never smaller than either statement: one already too big merges with nothing.
