@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import type { NamedPolicy, PolicyDocument, ProjectContext } from '../model';
 import { renderDocument } from '../policy/render';
 import type { AttachTarget } from './identity';
+import { compareText } from '../text-order';
 
 /** Where our policies live in IAM: only policies under this path, with our names, are ever touched. */
 export const POLICY_PATH = '/amplify-least-privilege/';
@@ -176,7 +177,7 @@ export function planChanges(desired: readonly NamedPolicy[], state: IamState, ow
       if (existing.versions.length >= MAX_POLICY_VERSIONS) {
         const oldest = existing.versions
           .filter((v) => !v.isDefault)
-          .sort((a, b) => a.created.localeCompare(b.created))[0];
+          .sort((a, b) => compareText(a.created, b.created))[0];
         if (oldest)
           early.push({ kind: 'delete-version', name: policy.name, arn: existing.arn, versionId: oldest.id });
       }

@@ -1,4 +1,5 @@
 import type { PermissionChange, PolicyChanges } from './policy-changes';
+import { compareText } from '../text-order';
 
 /** Rows of the tables: changes of one ARN pattern with the same causes share a row. */
 const MAX_ROWS = 100;
@@ -66,7 +67,7 @@ function table(changes: readonly PermissionChange[], causeHeading: string): stri
     rows.set(key, row);
   }
   const sorted = [...rows.values()].sort(
-    (a, b) => a.resource.localeCompare(b.resource) || a.actions[0].localeCompare(b.actions[0]),
+    (a, b) => compareText(a.resource, b.resource) || compareText(a.actions[0], b.actions[0]),
   );
   const cell = (text: string): string => text.replace(/\|/g, '\\|');
   const lines = [`| Resource | Actions | ${causeHeading} |`, '|---|---|---|'];

@@ -1,5 +1,6 @@
 import type { Grant, Inventory, Reason, Requirement } from '../model';
 import { resourceLabel } from '../inventory/resource-label';
+import { compareText } from '../text-order';
 
 /** One missing permission: the action, the resource it is needed on, and what needs it. */
 export interface MissingPermission {
@@ -40,7 +41,7 @@ export function neededReasons(
       const naming = [...reasons].filter((reason) => namesTheArn(reason, e.resource, names));
       return { action: e.action, resource: e.resource, reasons: naming.length > 0 ? naming : [...reasons] };
     })
-    .sort((a, b) => a.action.localeCompare(b.action) || a.resource.localeCompare(b.resource));
+    .sort((a, b) => compareText(a.action, b.action) || compareText(a.resource, b.resource));
 }
 
 /** By resource label (`function/lpfn`, `root stack`), the physical names of its CloudFormation resources per type. */

@@ -12,6 +12,7 @@ import { uncoveredGrants } from './coverage';
 import { patternContains } from './glob-containment';
 import { neededReasons } from './missing';
 import { readPolicyDocument } from './policy-file';
+import { compareText } from '../text-order';
 
 /** One action on one ARN pattern that the policy gains or loses, and what in the project causes it. */
 export interface PermissionChange {
@@ -175,5 +176,5 @@ function removedPermissions(
     const why = record?.whys.get(reviewKey(action, resource));
     removed.push({ action, resource, causes: why ? [why] : [] });
   }
-  return removed.sort((a, b) => a.resource.localeCompare(b.resource) || a.action.localeCompare(b.action));
+  return removed.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.action, b.action));
 }

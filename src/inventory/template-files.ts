@@ -6,6 +6,7 @@ import { isInside } from '../discovery/safe-names';
 import { projectError } from '../errors';
 import { parseTemplate, type CfnTemplate } from './parse-template';
 import { warning, type Warning } from '../results';
+import { compareText } from '../text-order';
 
 export interface TemplateFile {
   /** Path relative to the project root, with forward slashes. */
@@ -122,7 +123,7 @@ function entriesOf(dir: string, walk: Walk): Entry[] {
   const entries: Entry[] = [];
   for (const entry of fs
     .readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))) {
+    .sort((a, b) => compareText(a.name, b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) entries.push({ name: entry.name, path: full, kind: 'dir' });
     else if (entry.isFile()) entries.push({ name: entry.name, path: full, kind: 'file' });

@@ -18,6 +18,7 @@ import { buildNameRegistry } from '../policy/name-registry';
 import { DATA_DIR } from '../catalog/catalog';
 import type { Catalog } from '../catalog/schemas';
 import { fixableByIdentityPolicy, unfixableAdvice, type Denial } from './parse-denial';
+import { compareText } from '../text-order';
 
 export interface LearnContext {
   readonly context: ProjectContext;
@@ -185,7 +186,7 @@ function projectArnsFor(
 /** The pattern with the most literal characters. */
 const narrowest = (patterns: readonly string[]): string =>
   [...patterns].sort(
-    (a, b) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length || a.localeCompare(b),
+    (a, b) => b.replace(/\*/g, '').length - a.replace(/\*/g, '').length || compareText(a, b),
   )[0];
 
 const describeFailing = (denial: Denial): string =>

@@ -1,6 +1,7 @@
 import type { GenerateResult } from '../engine';
 import { renderDocument } from '../policy/render';
 import { warningTexts } from '../results';
+import { compareText } from '../text-order';
 
 /** The `--json` shape other tools rely on: policies, resources, warnings (and document findings when any). */
 export function jsonReport(
@@ -55,6 +56,6 @@ function uniqueTrimmed(
     seen.set(`${resourceType} ${action}`, { action, resourceType, reason });
   }
   return [...seen.values()].sort(
-    (a, b) => a.resourceType.localeCompare(b.resourceType) || a.action.localeCompare(b.action),
+    (a, b) => compareText(a.resourceType, b.resourceType) || compareText(a.action, b.action),
   );
 }

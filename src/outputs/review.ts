@@ -3,6 +3,7 @@ import type { GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
 import type { ConditionBlock, Grant, Requirement } from '../model';
 import { OVERRIDES_FILE } from '../overrides/overrides-file';
+import { compareText } from '../text-order';
 
 /**
  * The review written beside the policy files (`<policy name>.md`): for whoever approves the
@@ -151,7 +152,7 @@ function widened(result: GenerateResult): string[] {
   if (result.widened.length === 0) return [...lines, 'None.'];
   const byCause = new Map<string, string[]>();
   for (const w of result.widened) byCause.set(w.cause, [...(byCause.get(w.cause) ?? []), w.pattern]);
-  for (const [cause, patterns] of [...byCause].sort(([a], [b]) => a.localeCompare(b)))
+  for (const [cause, patterns] of [...byCause].sort(([a], [b]) => compareText(a, b)))
     lines.push(`- ${patterns.sort().map(code).join(', ')}: ${cause}`);
   return lines;
 }
@@ -168,10 +169,10 @@ function trimmed(result: GenerateResult): string[] {
     reasons.set(t.reason, entry);
     byType.set(t.resourceType, reasons);
   }
-  for (const [type, reasons] of [...byType].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [type, reasons] of [...byType].sort(([a], [b]) => compareText(a, b))) {
     const owners = new Set([...reasons.values()].flatMap((e) => [...e.resources]));
     lines.push(`- ${code(type)} (${[...owners].sort().join(', ')}):`);
-    for (const [reason, { actions }] of [...reasons].sort(([a], [b]) => a.localeCompare(b)))
+    for (const [reason, { actions }] of [...reasons].sort(([a], [b]) => compareText(a, b)))
       lines.push(`  - ${[...actions].sort().map(code).join(', ')}: ${reason}`);
   }
   return lines;
@@ -214,7 +215,7 @@ function granted(result: GenerateResult): string[] {
     byService.set(service, byResource);
   }
   const lines = [GRANTED_HEADING, ''];
-  for (const [service, byResource] of [...byService].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [service, byResource] of [...byService].sort(([a], [b]) => compareText(a, b))) {
     const actions = new Set([...byResource.values()].flat().map((g) => g.action));
     lines.push(`### ${service} (${actions.size} action${actions.size === 1 ? '' : 's'})`, '');
     // Patterns whose actions and reasons read the same share one heading.
@@ -224,7 +225,7 @@ function granted(result: GenerateResult): string[] {
       byBody.set(body, [...(byBody.get(body) ?? []), resource]);
     }
     const sections = [...byBody].map(([body, patterns]) => ({ body, patterns: patterns.sort() }));
-    sections.sort((a, b) => a.patterns[0].localeCompare(b.patterns[0]));
+    sections.sort((a, b) => compareText(a.patterns[0], b.patterns[0]));
     for (const { body, patterns } of sections) {
       const [first, ...rest] = body.split('\n');
       // A single condition goes on the heading line: `#### ARN — *Only through CloudFormation*`.
@@ -244,7 +245,7 @@ function resourceBody(grants: readonly Grant[]): string[] {
     byCondition.set(key, [...(byCondition.get(key) ?? []), grant]);
   }
   const lines: string[] = [];
-  for (const [condition, conditioned] of [...byCondition].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [condition, conditioned] of [...byCondition].sort(([a], [b]) => compareText(a, b))) {
     const indent = byCondition.size > 1 ? '  ' : '';
     if (byCondition.size > 1) lines.push(`- ${condition || 'Without condition'}:`);
     else if (condition) lines.push(condition);
@@ -261,14 +262,14 @@ function resourceBody(grants: readonly Grant[]): string[] {
 }
 
 const compareActions = (a: string, b: string): number =>
-  a.toLowerCase().localeCompare(b.toLowerCase()) || a.localeCompare(b);
+  compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 
 /** What a condition block allows, in words. */
 export function conditionText(condition: ConditionBlock | undefined): string {
   if (!condition) return '';
   const parts: string[] = [];
-  for (const [operator, keys] of Object.entries(condition).sort(([a], [b]) => a.localeCompare(b)))
-    for (const [key, value] of Object.entries(keys).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [operator, keys] of Object.entries(condition).sort(([a], [b]) => compareText(a, b)))
+    for (const [key, value] of Object.entries(keys).sort(([a], [b]) => compareText(a, b))) {
       const values = [value].flat();
       if (key === 'aws:CalledVia') parts.push('only through CloudFormation');
       else if (key === 'iam:PassedToService') parts.push(`only passed to ${values.join(', ')}`);

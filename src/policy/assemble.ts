@@ -5,6 +5,7 @@ import { documentSize, statementSize } from './render';
 import { assignSids, sidNamer, type ResourceTypesOf, type SidNamer } from './sids';
 import { documentsFor, packDocuments, splitOversized, tooManyDocuments, type LimitProblem } from './split';
 import { compareActions, groupStatements, mergeStatements, type DraftStatement } from './statements';
+import { compareText } from '../text-order';
 
 /**
  * For each policy, for each of its statements (in document order): the grants the statement
@@ -132,7 +133,7 @@ function compareStatements(a: Statement, b: Statement): number {
   return (
     Number(a.Condition !== undefined) - Number(b.Condition !== undefined) ||
     compareActions(a.Action[0], b.Action[0]) ||
-    a.Resource[0].localeCompare(b.Resource[0]) ||
-    JSON.stringify(a).localeCompare(JSON.stringify(b))
+    compareText(a.Resource[0], b.Resource[0]) ||
+    compareText(JSON.stringify(a), JSON.stringify(b))
   );
 }

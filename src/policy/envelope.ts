@@ -13,6 +13,7 @@ import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } fro
 import { literalPrefix } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
 import { warning, type Warning } from '../results';
+import { compareText } from '../text-order';
 
 export interface Envelope {
   readonly partition: string;
@@ -243,7 +244,7 @@ export function widenings(
   }
   return [...found.values()]
     .map(({ pattern, cause, resources }) => ({ pattern, cause, resources: [...resources].sort() }))
-    .sort((a, b) => a.pattern.localeCompare(b.pattern) || a.cause.localeCompare(b.cause));
+    .sort((a, b) => compareText(a.pattern, b.pattern) || compareText(a.cause, b.cause));
 }
 
 /** One warning line for the widenings, by cause. */

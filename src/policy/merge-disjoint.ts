@@ -4,6 +4,7 @@ import type { IamReference } from './iam-reference';
 import { statementSize } from './render';
 import { conditionKey } from './conditions';
 import { append, servicesOf, statement, type DraftStatement } from './statements';
+import { compareText } from '../text-order';
 
 /**
  * Merged statements stay below this size so that packing can still move them between
@@ -48,27 +49,38 @@ export function mergeAcrossResourceTypes(
   maxStatementSize = MAX_MERGED_STATEMENT_SIZE,
   oneService = false,
 ): DraftStatement[] {
-  const merged: Array<{ statement: Statement; grants: Grant[]; size: number }> = [];
+  const merged: Merging[] = [];
   // Largest first, then by text: each statement's sort keys made once, not per comparison.
   const ordered = drafts
     .map((draft) => ({ draft, count: size(draft.statement), text: JSON.stringify(draft.statement) }))
-    .sort((a, b) => b.count - a.count || a.text.localeCompare(b.text))
+    .sort((a, b) => b.count - a.count || compareText(a.text, b.text))
     .map(({ draft }) => draft);
   for (const candidate of ordered) {
     const own = statementSize(candidate.statement);
+    const condition = conditionKey(candidate.statement.Condition);
+    const service = oneService ? singleService(candidate.statement) : undefined;
     // A merge is never smaller than either statement: one already too big merges with nothing.
     const index =
-      candidate.statement.Resource.includes('*') || own > maxStatementSize
+      candidate.statement.Resource.includes('*') || own > maxStatementSize || service === null
         ? -1
         : merged.findIndex(
             (m) =>
               m.size <= maxStatementSize &&
-              (!oneService || sameService(m.statement, candidate.statement)) &&
-              compatible(m.statement, candidate.statement, reach) &&
+              m.condition === condition &&
+              m.service === service &&
+              !m.statement.Resource.includes('*') &&
+              noNewPairs(m.statement, candidate.statement, reach) &&
+              noNewPairs(candidate.statement, m.statement, reach) &&
               mergedSize(m.statement, candidate.statement) <= maxStatementSize,
           );
     if (index < 0) {
-      merged.push({ statement: candidate.statement, grants: [...candidate.grants], size: own });
+      merged.push({
+        statement: candidate.statement,
+        grants: [...candidate.grants],
+        size: own,
+        condition,
+        service,
+      });
       continue;
     }
     const target = merged[index];
@@ -83,10 +95,24 @@ export function mergeAcrossResourceTypes(
   return merged.map(({ statement: merged, grants }) => ({ statement: merged, grants }));
 }
 
-/** Both statements hold actions of one and the same service. */
-function sameService(a: Statement, b: Statement): boolean {
-  const services = new Set([...servicesOf(a), ...servicesOf(b)]);
-  return services.size === 1;
+/** A statement being merged into, with what decides its merges computed once. */
+interface Merging {
+  statement: Statement;
+  readonly grants: Grant[];
+  size: number;
+  /** conditionKey of its condition: statements merge only under the same one. */
+  readonly condition: string;
+  /**
+   * With `oneService`: its one service (null: it holds several, and merges with nothing);
+   * otherwise undefined, for every statement alike.
+   */
+  readonly service: string | null | undefined;
+}
+
+/** The one service of a statement's actions; null when it holds several. */
+function singleService(statement: Statement): string | null {
+  const services = servicesOf(statement);
+  return services.length === 1 ? services[0] : null;
 }
 
 export function compatible(a: Statement, b: Statement, reach: Reach): boolean {

@@ -23,23 +23,38 @@ export type ResourceTypesOf = (actions: readonly string[], pattern: string) => r
  * `table/T/index/I`, which its `*` could also match).
  */
 export function resourceTypesFrom(iam: IamReference): ResourceTypesOf {
-  const formatsOf = new Map<string, ReadonlyArray<{ key: string; format: string; parts: number }>>();
+  const formatsOf = new Map<string, readonly TypedFormat[]>();
+  // A statement's resources are named with the same list of actions: its formats are found once.
+  const formatsOfList = new WeakMap<readonly string[], ReadonlyMap<string, TypedFormat>>();
   const matches = new Map<string, boolean>();
-  return (actions, pattern) => {
-    if (pattern === '*') return [];
-    const formats = new Map<string, { key: string; format: string; parts: number }>();
+  const formatsOfActions = (actions: readonly string[]): ReadonlyMap<string, TypedFormat> => {
+    const known = formatsOfList.get(actions);
+    if (known) return known;
+    const formats = new Map<string, TypedFormat>();
     for (const action of actions) {
       let own = formatsOf.get(action);
       if (own === undefined) {
         own = (iam.action(action)?.resourceTypes ?? []).flatMap((type) =>
-          type.formats.map((format) => ({ key: type.key, format, parts: parts(format) })),
+          type.formats.map((format) => ({
+            key: type.key,
+            format,
+            parts: parts(format),
+            service: format.split(':')[2],
+          })),
         );
         formatsOf.set(action, own);
       }
       for (const entry of own) formats.set(`${entry.key}\n${entry.format}`, entry);
     }
-    const matching = [...formats.entries()]
+    formatsOfList.set(actions, formats);
+    return formats;
+  };
+  return (actions, pattern) => {
+    if (pattern === '*') return [];
+    const service = pattern.split(':')[2];
+    const matching = [...formatsOfActions(actions).entries()]
       .filter(([key, entry]) => {
+        if (entry.service !== service) return false;
         const id = `${key}\n${pattern}`;
         let match = matches.get(id);
         if (match === undefined) {
@@ -53,6 +68,15 @@ export function resourceTypesFrom(iam: IamReference): ResourceTypesOf {
     const exact = matching.filter((m) => m.parts === own);
     return [...new Set((exact.length > 0 ? exact : matching).map((m) => m.key))].sort();
   };
+}
+
+/** A resource type's ARN format, with the number of its path parts. */
+interface TypedFormat {
+  readonly key: string;
+  readonly format: string;
+  readonly parts: number;
+  /** Its service field: a pattern of another service names none of its resources. */
+  readonly service: string;
 }
 
 /**

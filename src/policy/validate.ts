@@ -60,9 +60,12 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
         }
       }
       // Each resource must be an ARN that some action of its statement authorizes on.
+      const formats = anyResource ? [] : [...new Set(statement.Action.flatMap(formatsOf))];
       for (const resource of anyResource ? [] : statement.Resource) {
-        const fits = statement.Action.some((action) =>
-          formatsOf(action).some((format) => fitsFormat(format, resource)),
+        const service = literalService(resource);
+        const fits = formats.some(
+          (format) =>
+            (service === undefined || format.split(':', 3)[2] === service) && fitsFormat(format, resource),
         );
         if (!fits) {
           findings.push({
@@ -74,4 +77,15 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
     }
   });
   return findings;
+}
+
+/**
+ * The service field of an ARN pattern when nothing before it is a wildcard (`lambda` of
+ * `arn:aws:lambda:…`): such a pattern can only fit formats of that service. Undefined otherwise.
+ */
+function literalService(resource: string): string | undefined {
+  const fields = resource.split(':', 3);
+  return fields.length === 3 && fields[0] === 'arn' && !/[*?]/.test(`${fields[1]}:${fields[2]}`)
+    ? fields[2]
+    : undefined;
 }

@@ -18,6 +18,7 @@ import type { Catalog } from '../catalog/schemas';
 import type { CollectedRequirements } from './collect';
 import { handlerRequirements } from './handler-requirements';
 import { HANDLER_OPERATIONS } from './phases';
+import { compareText } from '../text-order';
 
 export const CDK_DATA_FILE = 'cdk-assembly.json';
 /** Who makes the calls of the deployer's own requirements (explain: "the CDK CLI calls it"). */
@@ -140,7 +141,7 @@ function bootstrapRoles(
     for (const asset of stack.imageAssets)
       add(asset.publishRoleArn, 'image-publishing role', stack.stackName);
   }
-  return [...roles.values()].sort((a, b) => a.arn.localeCompare(b.arn));
+  return [...roles.values()].sort((a, b) => compareText(a.arn, b.arn));
 }
 
 /** The entries that apply to these stacks, one requirement per action, phase and ARN. */

@@ -36,6 +36,23 @@ describe('passes: validate, on documents with one fault each', () => {
       ['resource-mismatch'],
     ],
     [
+      'a statement of two services: each ARN fits the formats of its own service only',
+      [
+        doc(
+          statement(
+            ['lambda:GetFunction', 's3:GetObject'],
+            [FN, 'arn:aws:s3:::b/*', 'arn:aws:lambda:us-east-1:123456789012:layer:l'],
+          ),
+        ),
+      ],
+      ['resource-mismatch'],
+    ],
+    [
+      'a wildcard before the service field fits through the format of any service',
+      [doc(statement(['lambda:GetFunction'], ['arn:aws:*:us-east-1:123456789012:function:*']))],
+      [],
+    ],
+    [
       'two statements with one Sid',
       [
         doc(

@@ -1,0 +1,65 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { compareText } from '../../src/text-order';
+
+const english = new Intl.Collator('en');
+const sign = (n: number): number => Math.sign(n);
+
+/** Printable ASCII, with the characters our names are made of drawn more often. */
+const printable = fc.oneof(
+  { arbitrary: fc.constantFrom(...'aAbBzZ09-_:/*.'), weight: 3 },
+  { arbitrary: fc.integer({ min: 32, max: 126 }).map((code) => String.fromCharCode(code)), weight: 2 },
+);
+const text = fc.array(printable, { maxLength: 12 }).map((chars) => chars.join(''));
+
+describe('compareText: the order of localeCompare under English, without ICU', () => {
+  it('orders every pair of printable ASCII characters as ICU does', () => {
+    for (let x = 32; x < 127; x++)
+      for (let y = 32; y < 127; y++) {
+        const [a, b] = [String.fromCharCode(x), String.fromCharCode(y)];
+        assert.equal(
+          compareText(a, b),
+          sign(english.compare(a, b)),
+          `${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+        );
+      }
+  });
+
+  it('orders random ASCII strings, their prefixes and case variants as ICU does', () => {
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        for (const [x, y] of [
+          [a, b],
+          [a, a + b],
+          [a.toUpperCase(), a],
+          [a + b.toUpperCase(), a.toUpperCase() + b],
+        ])
+          assert.equal(
+            compareText(x, y),
+            sign(english.compare(x, y)),
+            `${JSON.stringify(x)} vs ${JSON.stringify(y)}`,
+          );
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  it('hands other characters to the collator (control characters are ignored, accents ordered)', () => {
+    assert.equal(compareText('a\u0001', 'a'), 0);
+    assert.equal(compareText('é', 'f'), -1);
+    assert.equal(compareText('e', 'é'), -1);
+  });
+
+  it('sorts real ARNs exactly as localeCompare does', () => {
+    const arns = [
+      'arn:aws:iam::123456789012:role/amplify-lpdemo-dev-12345-*',
+      'arn:aws:iam::123456789012:role/TodoIAMRolecfd440-*-dev',
+      'arn:aws:iam::123456789012:role/lpdemoLambdaRole5ad040ea-dev',
+      'arn:aws:s3:::amplify-lpdemo-dev-12345-deployment/*',
+      'arn:aws:s3:::amplify-lpdemo-dev-12345-deployment',
+      'arn:aws:appsync:us-east-1:123456789012:apis/*',
+      'arn:aws:appsync:us-east-1:123456789012:*',
+    ];
+    assert.deepEqual([...arns].sort(compareText), [...arns].sort(english.compare));
+  });
+});
