@@ -34,4 +34,12 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      // `import fs = require('node:fs')`: the module itself, where `import * as` makes a copy of
+      // every export per importing module (tsc's __importStar: 4 ms of each cold start).
+      '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { loadVerify } from '../src/check/lazy';
 import { checkProject, type CheckOutcome } from '../src/check/check-project';
 import { formatMissing } from '../src/check/missing';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { findProjectRoot } from '../src/discovery/find-project-root';
 import { noProjectError, usageError } from '../src/errors';
 import { writeCommandHooks } from '../src/guard/command-hooks';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { loadAttach } from '../src/attach/lazy';
 import { generateForAssembly, type CdkGenerateOptions, type CdkGenerateResult } from '../src/cdk-engine';
 import type { CommandEnv, CommandIo, Invocation } from '../src/invocation';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { loadAttach } from '../src/attach/lazy';
 import { generatePolicies } from '../src/engine';
 import type { GenerateResult } from '../src/engine';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { booleanOption, checkOptions, stringOption, type Command } from '../src/invocation';
 import { usageError } from '../src/errors';
 import { OVERRIDES_FILE } from '../src/overrides/overrides-file';

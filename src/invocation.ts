@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { AwsClients } from './aws/clients';
 import type { CdkGenerateOptions } from './cdk-engine';
 import type { GenerateOptions } from './engine';

@@ -1,4 +1,4 @@
-import * as crypto from 'node:crypto';
+import crypto = require('node:crypto');
 import type { NamedPolicy, PolicyDocument, ProjectContext } from '../model';
 import { renderDocument } from '../policy/render';
 import type { AttachTarget } from './identity';

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { generatePolicies, type GenerateOptions, type GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
 import { ALL_PHASES, type Phase, type Reason } from '../model';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { readJsonFile } from '../discovery/json-file';
 import { GuardFileError } from '../outputs/guard-files';
 

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 
 /** A JSON file's value, its absence, or why it is not JSON (never noted in the read log: for the guard's own files). */
 export type JsonRead = { readonly absent: true } | { readonly value: unknown } | { readonly error: string };

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { ProjectContext } from '../model';
 import { projectError, usageError } from '../errors';
 import { asRecord, asString, readJsonIfExists } from './read-files';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 
 /**
  * One input the engine read from the project, relative to the project root with forward

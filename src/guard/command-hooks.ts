@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { usageError } from '../errors';
 
 /** A line in every hook file we write; files without it are the user's and are never overwritten. */

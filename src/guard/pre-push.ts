@@ -4,7 +4,7 @@
  * policy was generated (or last checked) from, it is done in milliseconds. Anything else, the
  * engine included, is loaded only when something changed (pre-push-slow.ts).
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { findProjectRoot } from '../discovery/find-project-root';
 import type { InputRead } from '../discovery/read-log';
 import { LeastPrivilegeError } from '../errors';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import { projectError } from '../errors';
 import { isRecord, readJsonIfExists } from '../discovery/read-files';
 import { isSafeName } from '../discovery/safe-names';

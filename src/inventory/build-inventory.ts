@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { DeployedChange, Inventory, InventoryResource, ProjectContext } from '../model';
 import { deploymentNames } from '../discovery/deployment-names';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { ProjectContext } from '../model';
 import type { DeploymentNames } from '../discovery/deployment-names';
 import { pathExists } from '../discovery/read-files';

@@ -4,8 +4,8 @@
  * deploy, and its asset manifests. Stack names, environments (account, region), the bootstrap
  * roles and the assets come from the manifest exactly as synthesized; nothing is guessed here.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { noProjectError, projectError, usageError } from '../errors';
 import { asRecord, asString, readJsonIfExists } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';

@@ -3,7 +3,7 @@
  * manifest's placeholders, the bootstrap qualifier, and the file and image assets of the asset
  * manifests a stack depends on, with their destinations as synthesized.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import { partitionOf } from '../discovery/deployment-names';
 import { asRecord, asString, readJsonIfExists } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';

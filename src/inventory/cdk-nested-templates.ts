@@ -2,8 +2,8 @@
  * The nested templates a cloud assembly's stack deploys, found in the assembly, and the SSM
  * parameters its templates read.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { asRecord, asString } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';
 import { warning, type Warning } from '../results';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { DeployedChange } from '../model';
 import { asRecord, isRecord } from '../discovery/read-files';
 import type { BackendEntry } from './backend-entries';

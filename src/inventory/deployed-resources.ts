@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { InventoryResource } from '../model';
 import { asRecord, pathExists } from '../discovery/read-files';
 import { readBackendEntries, type BackendEntry } from './backend-entries';

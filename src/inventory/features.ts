@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { ProjectContext } from '../model';
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { BackendEntry } from './backend-entries';

@@ -5,8 +5,8 @@
  * `${Model}` stands for each `@model` type of the API's schema. A variable the project does
  * not record becomes `*` with the reason, so the widening it causes says why.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { asRecord, readJsonIfExists } from '../discovery/read-files';
 import type { ResourceNames } from '../catalog/schemas';
 import type { ExplainedNames } from './cfn-resources';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { InventoryResource } from '../model';
 import { matches, type PredicateSubject } from '../catalog/predicate';
 import type { BackendEntry } from './backend-entries';

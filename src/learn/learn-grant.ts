@@ -5,8 +5,8 @@
  * Each resource is checked against the project's envelope (policy/envelope.ts); the command refuses what is
  * outside unless --allow-outside.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { ConditionBlock, Inventory, InventoryResource, ProjectContext } from '../model';
 import { projectError, usageError } from '../errors';
 import { deploymentNames } from '../discovery/deployment-names';

@@ -3,7 +3,7 @@
  * each to the grant that fixes it, refuse what is outside the project unless allowed, show the
  * change, ask (unless --yes), and record it in overrides.json. generate applies it.
  */
-import * as fs from 'node:fs';
+import fs = require('node:fs');
 import type { CommandEnv } from '../invocation';
 import { LeastPrivilegeError, noProjectError, projectError, usageError } from '../errors';
 import { findProjectRoot } from '../discovery/find-project-root';

@@ -3,7 +3,7 @@
  * document per file, byte-identical for the same input, all or none) and the same `--json`
  * report as Gen 1, one set of documents per principal and environment.
  */
-import * as path from 'node:path';
+import path = require('node:path');
 import type { CdkGenerateResult, CdkTarget } from '../cdk-engine';
 import { usageError } from '../errors';
 import { isInside } from '../discovery/safe-names';

@@ -1,5 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { configFile, type GuardConfig } from '../discovery/guard-config';
 import { readJsonFile, readJsonOrUndefined } from '../discovery/json-file';
 import type { InputRead } from '../discovery/read-log';

@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
 import type { ConditionBlock, Grant, Requirement } from '../model';
@@ -210,9 +210,9 @@ function granted(result: GenerateResult): string[] {
   const byService = new Map<string, Map<string, Grant[]>>();
   for (const grant of grantsOf(result)) {
     const service = serviceOf(grant.action);
-    const byResource = byService.get(service) ?? new Map<string, Grant[]>();
-    byResource.set(grant.resource, [...(byResource.get(grant.resource) ?? []), grant]);
-    byService.set(service, byResource);
+    let byResource = byService.get(service);
+    if (!byResource) byService.set(service, (byResource = new Map<string, Grant[]>()));
+    pushTo(byResource, grant.resource, grant);
   }
   const lines = [GRANTED_HEADING, ''];
   for (const [service, byResource] of [...byService].sort(([a], [b]) => compareText(a, b))) {
@@ -221,8 +221,7 @@ function granted(result: GenerateResult): string[] {
     // Patterns whose actions and reasons read the same share one heading.
     const byBody = new Map<string, string[]>();
     for (const [resource, grants] of byResource) {
-      const body = resourceBody(grants).join('\n');
-      byBody.set(body, [...(byBody.get(body) ?? []), resource]);
+      pushTo(byBody, resourceBody(grants).join('\n'), resource);
     }
     const sections = [...byBody].map(([body, patterns]) => ({ body, patterns: patterns.sort() }));
     sections.sort((a, b) => compareText(a.patterns[0], b.patterns[0]));
@@ -240,20 +239,16 @@ function granted(result: GenerateResult): string[] {
 /** The lines under one ARN pattern: per condition, the actions grouped by their reasons. */
 function resourceBody(grants: readonly Grant[]): string[] {
   const byCondition = new Map<string, Grant[]>();
-  for (const grant of grants) {
-    const key = conditionText(grant.condition);
-    byCondition.set(key, [...(byCondition.get(key) ?? []), grant]);
-  }
+  for (const grant of grants) pushTo(byCondition, conditionText(grant.condition), grant);
   const lines: string[] = [];
   for (const [condition, conditioned] of [...byCondition].sort(([a], [b]) => compareText(a, b))) {
     const indent = byCondition.size > 1 ? '  ' : '';
     if (byCondition.size > 1) lines.push(`- ${condition || 'Without condition'}:`);
     else if (condition) lines.push(condition);
+    const byAction = new Map<string, Grant[]>();
+    for (const grant of conditioned) pushTo(byAction, grant.action, grant);
     const byWhy = new Map<string, string[]>();
-    for (const action of [...new Set(conditioned.map((g) => g.action))]) {
-      const why = whyOf(conditioned.filter((g) => g.action === action));
-      byWhy.set(why, [...(byWhy.get(why) ?? []), action]);
-    }
+    for (const [action, ofAction] of byAction) pushTo(byWhy, whyOf(ofAction), action);
     const entries = [...byWhy].map(([why, actions]) => ({ why, actions: actions.sort(compareActions) }));
     entries.sort((a, b) => compareActions(a.actions[0], b.actions[0]));
     for (const { why, actions } of entries) lines.push(`${indent}- ${actions.map(code).join(', ')} — ${why}`);
@@ -267,6 +262,15 @@ const compareActions = (a: string, b: string): number =>
 /** What a condition block allows, in words. */
 export function conditionText(condition: ConditionBlock | undefined): string {
   if (!condition) return '';
+  let text = conditionTexts.get(condition);
+  if (text === undefined) conditionTexts.set(condition, (text = conditionWords(condition)));
+  return text;
+}
+
+/** Grants share their condition objects: each is put in words once. */
+const conditionTexts = new WeakMap<ConditionBlock, string>();
+
+function conditionWords(condition: ConditionBlock): string {
   const parts: string[] = [];
   for (const [operator, keys] of Object.entries(condition).sort(([a], [b]) => compareText(a, b)))
     for (const [key, value] of Object.entries(keys).sort(([a], [b]) => compareText(a, b))) {
@@ -315,6 +319,15 @@ function whyOf(grants: readonly Grant[]): string {
 
 /** A need without its phase and resources (`{who}` marks where they go). */
 function needOf(reason: Requirement['reason']): string {
+  let need = needs.get(reason);
+  if (need === undefined) needs.set(reason, (need = needWords(reason)));
+  return need;
+}
+
+/** Requirements share their reasons: each is put in words once. */
+const needs = new WeakMap<Requirement['reason'], string>();
+
+function needWords(reason: Requirement['reason']): string {
   if (reason.via === 'cli') return `Amplify CLI: ${reason.summary} [${reason.source}]`;
   if (reason.via === 'override') return `${reason.resource}: ${reason.summary}`;
   const note = reason.detail.startsWith(reason.summary)
@@ -356,4 +369,11 @@ export function parseReview(text: string): ReviewRecord {
     }
   }
   return { whys, resources };
+}
+
+/** Adds `value` to the list under `key`, in order. */
+function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

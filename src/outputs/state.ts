@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import path = require('node:path');
 import type { GenerateOptions, GenerateResult } from '../engine';
 import { packageVersion } from '../package-info';
 import { readGuardState, type GuardState } from './guard-files';

@@ -5,8 +5,8 @@
  * The schema is documented in README.md ("The overrides file") and checked here, with an error
  * that names the entry and the field.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import { ALL_PHASES, type ConditionBlock, type Phase } from '../model';
 import { projectError } from '../errors';
 import { noteRead } from '../discovery/read-log';

@@ -19,10 +19,12 @@ export const MAX_MERGED_STATEMENT_SIZE = 3000;
 export type Reach = (action: string, resourcePattern: string) => boolean;
 
 export function reachFrom(iam: IamReference): Reach {
-  const cache = new Map<string, boolean>();
+  // By action, then pattern: no key text is made (and hashed) per question.
+  const cache = new Map<string, Map<string, boolean>>();
   return (action, pattern) => {
-    const key = `${action}\n${pattern}`;
-    let reachable = cache.get(key);
+    let ofAction = cache.get(action);
+    if (!ofAction) cache.set(action, (ofAction = new Map<string, boolean>()));
+    let reachable = ofAction.get(pattern);
     if (reachable === undefined) {
       const info = iam.action(action);
       reachable =
@@ -30,7 +32,7 @@ export function reachFrom(iam: IamReference): Reach {
         info.resourceTypes.some((type) =>
           type.formats.some((format) => patternMayMatchFormat(pattern, format)),
         );
-      cache.set(key, reachable);
+      ofAction.set(pattern, reachable);
     }
     return reachable;
   };

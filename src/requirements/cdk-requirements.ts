@@ -8,8 +8,8 @@
  *   through CloudFormation (`aws:CalledVia`), as for Gen 1.
  * The knowledge is in data/cdk-assembly.json.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import fs = require('node:fs');
+import path = require('node:path');
 import type { ConditionBlock, Inventory, Phase, Requirement } from '../model';
 import type { AssemblyStack } from '../inventory/cdk-assembly';
 import { fillTemplate, type DeploymentNames } from '../discovery/deployment-names';

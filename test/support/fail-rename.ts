@@ -4,7 +4,6 @@
  * locked target would. LP_FAIL_RENAME_AT=N chooses which; renames back (rollback) always work.
  */
 // The module object itself (not an ES namespace copy), so that the bin's own calls see the change.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 import fs = require('node:fs');
 
 const failAt = Number(process.env.LP_FAIL_RENAME_AT ?? '0');
