@@ -124,10 +124,19 @@ export function compatible(a: Statement, b: Statement, reach: Reach): boolean {
 
 /** Every pair (action of `from`, resource of `to`) is unreachable, or already allowed by `to`. */
 function noNewPairs(from: Statement, to: Statement, reach: Reach): boolean {
+  const allowed = actionSet(to.Action);
   return from.Action.every(
-    (action) => to.Action.includes(action) || to.Resource.every((resource) => !reach(action, resource)),
+    (action) => allowed.has(action) || to.Resource.every((resource) => !reach(action, resource)),
   );
 }
+
+/** A statement's actions as a set, made once per list (statements are values). */
+function actionSet(actions: readonly string[]): ReadonlySet<string> {
+  let set = actionSets.get(actions);
+  if (!set) actionSets.set(actions, (set = new Set(actions)));
+  return set;
+}
+const actionSets = new WeakMap<readonly string[], ReadonlySet<string>>();
 
 const size = (s: Statement): number => s.Action.length + s.Resource.length;
 const mergedSize = (a: Statement, b: Statement): number =>

@@ -21,8 +21,15 @@ export function renderDocument(document: PolicyDocument): Record<string, unknown
 /** IAM's size of a document: its JSON without whitespace. */
 export const documentSize = (document: PolicyDocument): number =>
   JSON.stringify(renderDocument(document)).length;
-export const statementSize = (statement: Statement): number =>
-  JSON.stringify(renderStatement(statement)).length;
+export function statementSize(statement: Statement): number {
+  let size = statementSizes.get(statement);
+  if (size === undefined)
+    statementSizes.set(statement, (size = JSON.stringify(renderStatement(statement)).length));
+  return size;
+}
+
+/** Statements are values (readonly, never changed once made): each is measured once. */
+const statementSizes = new WeakMap<Statement, number>();
 
 /** Size of an empty document: `{"Version":"2012-10-17","Statement":[]}`. */
 export const EMPTY_DOCUMENT_SIZE = documentSize({ Version: '2012-10-17', Statement: [] });

@@ -78,6 +78,47 @@ describe('cold start: what a run loads', function () {
     assert.match(policies, /arn:aws:sqs:us-east-1:123456789012:lp-yaml-dev/);
   });
 
+  it('the bin writes its output without making process.stdout/stderr (no net or tty module is loaded)', () => {
+    const list = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alp-builtins-')), 'builtins.json');
+    const preload = path.join(path.dirname(list), 'preload.js');
+    fs.writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList)));`,
+    );
+    const project = copyToTemp(LPDEMO);
+    // The files go to stdout, warnings and the summary to stderr: both pipes here.
+    const run = spawnSync(process.execPath, ['-r', preload, path.join(LIB_SRC, 'cli.js'), 'generate'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /amplify-lpdemo-dev-least-privilege\.json {2}/);
+    assert.match(run.stderr, /^warning: /m);
+    assert.match(run.stderr, /^Phases: push, pull, publish, codegen; 6 resources\./m);
+    const builtins = JSON.parse(fs.readFileSync(list, 'utf8')) as string[];
+    for (const module of ['NativeModule net', 'NativeModule tty'])
+      assert.ok(!builtins.includes(module), `${module} is not loaded`);
+  });
+
+  it('output larger than a pipe holds arrives whole; a reader that stops early ends the run quietly', () => {
+    const project = copyToTemp(LPDEMO);
+    const whole = spawnSync(process.execPath, [path.join(LIB_SRC, 'cli.js'), 'explain'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    assert.equal(whole.status, 0, whole.stderr);
+    assert.ok(whole.stdout.length > 65_536, `explain prints ${whole.stdout.length} characters`);
+    assert.ok(whole.stdout.endsWith('\n'));
+    const bin = JSON.stringify(path.join(LIB_SRC, 'cli.js'));
+    const early = spawnSync('bash', ['-o', 'pipefail', '-c', `node ${bin} explain | head -c 10`], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    assert.equal(early.status, 0, early.stderr);
+    assert.equal(early.stdout, whole.stdout.slice(0, 10));
+    assert.equal(early.stderr, '');
+  });
+
   it('in-process, generate loads none of the other commands (learn, configure hooks, explain)', () => {
     const script = [
       "const { runCommand } = require('./lib/commands/index.js');",
