@@ -25,25 +25,60 @@ const PRIMARY: Uint8Array = (() => {
 })();
 
 let english: Intl.Collator | undefined;
+const collator = (): Intl.Collator => (english ??= new Intl.Collator('en'));
 
 /** A character outside the table (a regular expression scans faster than a loop of ours). */
 const UNTABLED = /[^\x20-\x7e]/;
 
+/**
+ * A text's sort key, compared as plain code units: each character's primary weight as one
+ * character (all above U+0020), U+0001, then per character `1` for a capital and `0` otherwise.
+ * A shorter primary sequence ends first at U+0001; equal ones compare their cases, lowercase
+ * first, as the collator does. null for a text outside the table. Sorting compares each text
+ * many times: its key is made once, and kept while the keys kept hold fewer than KEPT_CHARACTERS.
+ */
+function sortKey(text: string): string | null {
+  let key = keys.get(text);
+  if (key !== undefined) return key;
+  if (UNTABLED.test(text)) key = null;
+  else {
+    let primary = '';
+    let cases = '';
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      primary += String.fromCharCode(0x20 + PRIMARY[code]);
+      cases += code >= 65 && code <= 90 ? '1' : '0';
+    }
+    key = `${primary}\u0001${cases}`;
+  }
+  if (kept > KEPT_CHARACTERS) {
+    keys.clear();
+    kept = 0;
+  }
+  keys.set(text, key);
+  kept += 2 * text.length;
+  return key;
+}
+const keys = new Map<string, string | null>();
+const KEPT_CHARACTERS = 8_000_000;
+let kept = 0;
+
 /** -1, 0 or 1: `a.localeCompare(b, 'en')`, for sorting. */
 export function compareText(a: string, b: string): number {
   if (a === b) return 0;
-  if (UNTABLED.test(a) || UNTABLED.test(b)) return (english ??= new Intl.Collator('en')).compare(a, b);
-  const common = Math.min(a.length, b.length);
-  let caseOrder = 0; // the first difference of case only, which counts when nothing else differs
-  for (let i = 0; i < common; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const px = PRIMARY[x];
-    const py = PRIMARY[y];
-    if (px !== py) return px < py ? -1 : 1;
-    if (caseOrder === 0) caseOrder = x > y ? -1 : 1; // lowercase (the higher code) first
-  }
-  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return caseOrder;
+  const ka = sortKey(a);
+  const kb = sortKey(b);
+  if (ka === null || kb === null) return Math.sign(collator().compare(a, b));
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Case-insensitive order, then case: `compareText(a.toLowerCase(), b.toLowerCase()) ||
+ * compareText(a, b)` (how action names sort). For texts in the table that is compareText itself,
+ * whose first level ignores case.
+ */
+export function compareIgnoringCaseFirst(a: string, b: string): number {
+  if (a === b) return 0;
+  if (sortKey(a) !== null && sortKey(b) !== null) return compareText(a, b);
+  return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 }

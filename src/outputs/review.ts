@@ -3,7 +3,7 @@ import type { GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
 import type { ConditionBlock, Grant, Requirement } from '../model';
 import { OVERRIDES_FILE } from '../overrides/overrides-file';
-import { compareText } from '../text-order';
+import { compareIgnoringCaseFirst, compareText } from '../text-order';
 
 /**
  * The review written beside the policy files (`<policy name>.md`): for whoever approves the
@@ -256,8 +256,7 @@ function resourceBody(grants: readonly Grant[]): string[] {
   return lines;
 }
 
-const compareActions = (a: string, b: string): number =>
-  compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+const compareActions = (a: string, b: string): number => compareIgnoringCaseFirst(a, b);
 
 /** What a condition block allows, in words. */
 export function conditionText(condition: ConditionBlock | undefined): string {

@@ -1,7 +1,7 @@
 import type { ConditionBlock, Grant, Statement } from '../model';
 import { withoutCovered } from './arn-patterns';
 import { canonicalCondition, conditionKey } from './conditions';
-import { compareText } from '../text-order';
+import { compareIgnoringCaseFirst } from '../text-order';
 
 /**
  * A statement with the grants it allows: its origins, kept through every merge and split (as
@@ -131,8 +131,7 @@ export function statement(
 }
 
 /** Actions sort by service, then name, case-insensitively (IAM action names are case-insensitive). */
-export const compareActions = (a: string, b: string): number =>
-  compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
+export const compareActions = (a: string, b: string): number => compareIgnoringCaseFirst(a, b);
 
 /** The service of an action (`lambda` of `lambda:CreateFunction`). */
 export const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { compareText } from '../../src/text-order';
+import { compareIgnoringCaseFirst, compareText } from '../../src/text-order';
 
 const english = new Intl.Collator('en');
 const sign = (n: number): number => Math.sign(n);
@@ -41,6 +41,26 @@ describe('compareText: the order of localeCompare under English, without ICU', (
           );
       }),
       { numRuns: 20000 },
+    );
+  });
+
+  it('orders case-insensitively, then by case, as the lowercased comparison did', () => {
+    const before = (x: string, y: string): number =>
+      sign(english.compare(x.toLowerCase(), y.toLowerCase())) || sign(english.compare(x, y));
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        for (const [x, y] of [
+          [a, b],
+          [a.toUpperCase(), a],
+          [`${a}é`, `${b}É`],
+        ])
+          assert.equal(
+            compareIgnoringCaseFirst(x, y),
+            before(x, y),
+            `${JSON.stringify(x)} vs ${JSON.stringify(y)}`,
+          );
+      }),
+      { numRuns: 5000 },
     );
   });
 
