@@ -238,3 +238,30 @@ export function sampleArn(format: string, like: string): string {
 
 const collapse = (value: string): string => value.replace(/\*+/g, '*');
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The service field of an ARN pattern when nothing before it is a wildcard (`lambda` of
+ * `arn:aws:lambda:…`): such a pattern can only fit formats of that service. Undefined otherwise.
+ */
+export function literalService(resource: string): string | undefined {
+  const fields = resource.split(':', 3);
+  return fields.length === 3 && fields[0] === 'arn' && !/[*?]/.test(`${fields[1]}:${fields[2]}`)
+    ? fields[2]
+    : undefined;
+}
+
+/**
+ * The service field of an IAM ARN format (`lambda` of `arn:${Partition}:lambda:…`); undefined
+ * when it is a variable (AWS Backup's recovery points: `arn:${Partition}:${Vendor}:…`).
+ */
+export function formatService(format: string): string | undefined {
+  const service = format.split(':', 3)[2];
+  return service === undefined || service.includes('$') ? undefined : service;
+}
+
+/** The format may authorize the pattern as far as their service fields tell (literalService). */
+export function sameServiceField(patternService: string | undefined, format: string): boolean {
+  if (patternService === undefined) return true;
+  const service = formatService(format);
+  return service === undefined || service === patternService;
+}

@@ -9,7 +9,16 @@
  */
 import type { DeploymentNames } from '../discovery/deployment-names';
 import type { Grant, Requirement } from '../model';
-import { covers, hasWildcard, literalLength, nameInArn, nameKey, sampleArn } from './arn-patterns';
+import {
+  covers,
+  hasWildcard,
+  literalLength,
+  literalService,
+  nameInArn,
+  nameKey,
+  sampleArn,
+  sameServiceField,
+} from './arn-patterns';
 import { literalPrefix } from './fold-names';
 import type { ActionResourceType, IamReference } from './iam-reference';
 import { warning, type Warning } from '../results';
@@ -105,16 +114,19 @@ function nameCause(
   envelope: Envelope,
   causes: ReadonlyMap<string, string>,
 ): string | undefined {
+  // A pattern whose service field is written out fits only formats of that service.
+  const service = literalService(resource);
+  const ofService = (format: string): boolean => sameServiceField(service, format);
   const formats = types
     .flatMap((type) =>
       type.suffix ? [...type.formats.map((f) => `${f}${type.suffix}`), ...type.formats] : type.formats,
     )
-    .filter((format) => nameInArn(format, resource) !== undefined)
+    .filter((format) => ofService(format) && nameInArn(format, resource) !== undefined)
     .sort((a, b) => literalLength(b) - literalLength(a));
   if (formats.length === 0) {
     const spans = types
       .flatMap((type) => type.formats)
-      .filter((format) => covers(resource, sampleArn(format, resource)));
+      .filter((format) => ofService(format) && covers(resource, sampleArn(format, resource)));
     // A prefix pattern (API Gateway's `/*`) over formats that name nothing: wide, yet in the account and region.
     if (spans.length > 0)
       return `one pattern for ${spans.length} ARN format(s) of ${action}, none of them named by the project`;

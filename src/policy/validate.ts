@@ -1,5 +1,5 @@
 import type { PolicyDocument } from '../model';
-import { covers, formatPattern, sampleArn } from './arn-patterns';
+import { covers, formatPattern, literalService, sampleArn, sameServiceField } from './arn-patterns';
 import type { IamReference } from './iam-reference';
 import { documentSize } from './render';
 import { MANAGED_POLICY_MAX_CHARACTERS } from './split';
@@ -64,8 +64,7 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
       for (const resource of anyResource ? [] : statement.Resource) {
         const service = literalService(resource);
         const fits = formats.some(
-          (format) =>
-            (service === undefined || format.split(':', 3)[2] === service) && fitsFormat(format, resource),
+          (format) => sameServiceField(service, format) && fitsFormat(format, resource),
         );
         if (!fits) {
           findings.push({
@@ -77,15 +76,4 @@ export function validateDocuments(documents: readonly PolicyDocument[], iam: Iam
     }
   });
   return findings;
-}
-
-/**
- * The service field of an ARN pattern when nothing before it is a wildcard (`lambda` of
- * `arn:aws:lambda:…`): such a pattern can only fit formats of that service. Undefined otherwise.
- */
-function literalService(resource: string): string | undefined {
-  const fields = resource.split(':', 3);
-  return fields.length === 3 && fields[0] === 'arn' && !/[*?]/.test(`${fields[1]}:${fields[2]}`)
-    ? fields[2]
-    : undefined;
 }

