@@ -30,47 +30,40 @@ const collator = (): Intl.Collator => (english ??= new Intl.Collator('en'));
 /** A character outside the table (a regular expression scans faster than a loop of ours). */
 const UNTABLED = /[^\x20-\x7e]/;
 
-/**
- * A text's sort key, compared as plain code units: each character's primary weight as one
- * character (all above U+0020), U+0001, then per character `1` for a capital and `0` otherwise.
- * A shorter primary sequence ends first at U+0001; equal ones compare their cases, lowercase
- * first, as the collator does. null for a text outside the table. Sorting compares each text
- * many times: its key is made once, and kept while the keys kept hold fewer than KEPT_CHARACTERS.
- */
-function sortKey(text: string): string | null {
-  let key = keys.get(text);
-  if (key !== undefined) return key;
-  if (UNTABLED.test(text)) key = null;
-  else {
-    let primary = '';
-    let cases = '';
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      primary += String.fromCharCode(0x20 + PRIMARY[code]);
-      cases += code >= 65 && code <= 90 ? '1' : '0';
-    }
-    key = `${primary}\u0001${cases}`;
-  }
-  if (kept > KEPT_CHARACTERS) {
-    keys.clear();
-    kept = 0;
-  }
-  keys.set(text, key);
-  kept += 2 * text.length;
-  return key;
-}
-const keys = new Map<string, string | null>();
-const KEPT_CHARACTERS = 8_000_000;
-let kept = 0;
+/** The character at `i` (if any) is outside the table. */
+const untabledAt = (text: string, i: number): boolean =>
+  i < text.length && (text.charCodeAt(i) >= 128 || PRIMARY[text.charCodeAt(i)] === 0);
 
-/** -1, 0 or 1: `a.localeCompare(b, 'en')`, for sorting. */
+/**
+ * -1, 0 or 1: `a.localeCompare(b, 'en')`, for sorting. The first position where the texts'
+ * primary weights differ decides, once every character up to it and the one after it (which
+ * could combine with it) is in the table; a case difference before it counts only when the
+ * texts are otherwise equal. Texts with any other character go to the collator.
+ */
 export function compareText(a: string, b: string): number {
   if (a === b) return 0;
-  const ka = sortKey(a);
-  const kb = sortKey(b);
-  if (ka === null || kb === null) return Math.sign(collator().compare(a, b));
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const common = Math.min(a.length, b.length);
+  let caseOrder = 0; // the first difference of case only, which counts when nothing else differs
+  for (let i = 0; i < common; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x >= 128 || y >= 128 || PRIMARY[x] === 0 || PRIMARY[y] === 0) return byCollator(a, b);
+    if (x === y) continue;
+    const px = PRIMARY[x];
+    const py = PRIMARY[y];
+    if (px !== py) {
+      if (untabledAt(a, i + 1) || untabledAt(b, i + 1)) return byCollator(a, b);
+      return px < py ? -1 : 1;
+    }
+    if (caseOrder === 0) caseOrder = x > y ? -1 : 1; // lowercase (the higher code) first
+  }
+  const longer = a.length > b.length ? a : b;
+  if (UNTABLED.test(longer.slice(common))) return byCollator(a, b);
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return caseOrder;
 }
+
+const byCollator = (a: string, b: string): number => Math.sign(collator().compare(a, b));
 
 /**
  * Case-insensitive order, then case: `compareText(a.toLowerCase(), b.toLowerCase()) ||
@@ -79,6 +72,6 @@ export function compareText(a: string, b: string): number {
  */
 export function compareIgnoringCaseFirst(a: string, b: string): number {
   if (a === b) return 0;
-  if (sortKey(a) !== null && sortKey(b) !== null) return compareText(a, b);
+  if (!UNTABLED.test(a) && !UNTABLED.test(b)) return compareText(a, b);
   return compareText(a.toLowerCase(), b.toLowerCase()) || compareText(a, b);
 }

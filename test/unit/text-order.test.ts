@@ -64,6 +64,31 @@ describe('compareText: the order of localeCompare under English, without ICU', (
     );
   });
 
+  it('agrees with ICU when other characters come anywhere (combining marks, control characters, accents)', () => {
+    const other = fc.constantFrom('\u0301', '\u0338', '\u0001', '\t', 'é', 'É', 'ß', '≮', '–', '×', '\u00a0');
+    const mixed = fc
+      .array(fc.oneof({ arbitrary: printable, weight: 4 }, { arbitrary: other, weight: 1 }), {
+        maxLength: 10,
+      })
+      .map((chars) => chars.join(''));
+    fc.assert(
+      fc.property(mixed, mixed, text, (a, b, c) => {
+        for (const [x, y] of [
+          [a, b],
+          [c + a, c + b],
+          [a + c, b + c],
+          [c + 'a' + a, c + 'b' + b],
+        ])
+          assert.equal(
+            compareText(x, y),
+            sign(english.compare(x, y)),
+            `${JSON.stringify(x)} vs ${JSON.stringify(y)}`,
+          );
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('hands other characters to the collator (control characters are ignored, accents ordered)', () => {
     assert.equal(compareText('a\u0001', 'a'), 0);
     assert.equal(compareText('é', 'f'), -1);
