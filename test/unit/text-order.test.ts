@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { compareIgnoringCaseFirst, compareText } from '../../src/text-order';
 
@@ -93,6 +94,17 @@ describe('compareText: the order of localeCompare under English, without ICU', (
     assert.equal(compareText('a\u0001', 'a'), 0);
     assert.equal(compareText('é', 'f'), -1);
     assert.equal(compareText('e', 'é'), -1);
+  });
+
+  it('is the same order under any locale (Estonian sorts z before t, and ž with it)', () => {
+    const script = `const { compareText } = require(${JSON.stringify(require.resolve('../../src/text-order'))});
+      process.stdout.write(JSON.stringify(['z', 'ž', 's', 't'].sort(compareText)));`;
+    const estonian = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'et_EE.UTF-8', LANG: 'et_EE.UTF-8' },
+    });
+    assert.equal(estonian.status, 0, estonian.stderr);
+    assert.deepEqual(JSON.parse(estonian.stdout), ['s', 't', 'z', 'ž']);
   });
 
   it('sorts real ARNs exactly as localeCompare does', () => {
