@@ -1,3 +1,5 @@
+import { literalService, sameServiceField } from './arn-patterns';
+
 /**
  * Whether an ARN pattern can match an ARN of a resource type's format: the intersection of two
  * glob languages (`*` in the pattern; every `${Variable}` of the format is a `*`). Used to prove
@@ -39,20 +41,11 @@ export function formatGlob(format: string): string {
 }
 
 /**
- * True when the pattern can match an ARN of the format. Patterns of another service never do;
- * within a service the whole strings are intersected.
+ * True when the pattern can match an ARN of the format. Patterns that write out another
+ * service never do (a format whose service is a variable, AWS Backup's `${Vendor}`, may be of
+ * any); otherwise the whole strings are intersected.
  */
 export function patternMayMatchFormat(pattern: string, format: string): boolean {
   if (pattern === '*') return true;
-  const patternService = pattern.split(':')[2];
-  const formatService = format.split(':')[2];
-  if (
-    patternService !== undefined &&
-    formatService !== undefined &&
-    !patternService.includes('*') &&
-    patternService !== formatService
-  ) {
-    return false;
-  }
-  return globsIntersect(pattern, formatGlob(format));
+  return sameServiceField(literalService(pattern), format) && globsIntersect(pattern, formatGlob(format));
 }

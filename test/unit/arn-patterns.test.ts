@@ -14,6 +14,7 @@ import {
   sampleArn,
   withoutCovered,
 } from '../../src/policy/arn-patterns';
+import { patternMayMatchFormat } from '../../src/policy/arn-overlap';
 
 const pseudo = { Partition: 'aws', Region: 'us-east-1', Account: '123456789012' };
 
@@ -103,6 +104,19 @@ describe('arn-patterns', () => {
       const vendor = formats.find((format) => format.includes(':${Vendor}:'));
       assert.ok(vendor, 'the reference has a format with a variable service');
       assert.equal(sameServiceField('ec2', vendor), true);
+      // So a statement's actions on recovery points may reach an EC2 snapshot pattern (no merge may assume otherwise).
+      assert.equal(
+        patternMayMatchFormat('arn:aws:ec2:us-east-1:123456789012:recovery-point:*', vendor),
+        true,
+      );
+      // A wildcard before the service field can stand for any service.
+      assert.equal(
+        patternMayMatchFormat(
+          'arn:aws*:us-east-1:123456789012:function:f',
+          'arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}',
+        ),
+        true,
+      );
       assert.equal(literalService('arn:aws:*:us-east-1:1:x'), undefined);
       assert.equal(literalService('arn:aws:lambda:us-east-1:1:function:f'), 'lambda');
     });
