@@ -166,6 +166,13 @@ const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
+/** How many projects each action counts in, most first. */
+const projectsByAction = (counts: ReadonlyMap<string, number>): string =>
+  table(
+    ['action', 'projects'],
+    [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  );
+
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
@@ -379,12 +386,7 @@ async function main(): Promise<void> {
     '',
     '## Write excess over the corpus, by action',
     '',
-    table(
-      ['action', 'projects'],
-      [...excessCounts]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([action, count]) => [action, count]),
-    ),
+    projectsByAction(excessCounts),
     '',
     '## What the deletes added',
     '',
@@ -400,12 +402,7 @@ async function main(): Promise<void> {
     '',
     'Over the corpus, by action:',
     '',
-    table(
-      ['action', 'projects'],
-      [...deleteCounts]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([action, count]) => [action, count]),
-    ),
+    projectsByAction(deleteCounts),
     '',
     '## Reference policies',
     '',

@@ -9,7 +9,7 @@ import {
   type Command,
 } from '../src/invocation';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
-import { generateCdk } from './generate-cdk';
+import { loadGenerateCdk } from './generate';
 
 export const attach: Command = {
   name: 'attach',
@@ -28,7 +28,7 @@ export const attach: Command = {
     checkOptions(invocation, attach);
     // A CDK app: the deployer's policies attached, the execution role's created or updated (generate --cdk-out --attach).
     const cdk = cdkOptions(invocation, env.cwd);
-    if (cdk) return generateCdk(cdk, false, undefined, env, invocation);
+    if (cdk) return loadGenerateCdk()(cdk, false, undefined, env, invocation);
     const options = generateOptions(invocation, env.cwd);
     const attachModule = loadAttach();
     attachModule.attachRequest(invocation);

@@ -1,12 +1,10 @@
 import path = require('node:path');
-import { loadVerify } from '../src/check/lazy';
+import { loadChangesView, loadVerify } from '../src/check/lazy';
 import { checkProject, type CheckOutcome } from '../src/check/check-project';
 import { formatMissing } from '../src/check/missing';
 import { GuardFileError } from '../src/outputs/guard-files';
 import { unknownTypesReport, UNKNOWN_TYPES_RESOLUTION } from '../src/guard/push-risks';
 import { removalWarning } from '../src/requirements/removals';
-import { changesMarkdown } from '../src/check/changes-markdown';
-import { policyChanges } from '../src/check/policy-changes';
 import { usageError } from '../src/errors';
 import { booleanOption, checkOptions, generateOptions, stringOption, type Command } from '../src/invocation';
 
@@ -39,6 +37,7 @@ export const check: Command = {
             '--format markdown prints no JSON and asks IAM nothing.',
             'Leave out --json and --verify.',
           );
+        const { policyChanges, changesMarkdown } = loadChangesView();
         const changes = await policyChanges(
           generateOptions(invocation, env.cwd, ['push']),
           invocation.options.phases !== undefined,

@@ -1,4 +1,3 @@
-import { generateForAssembly } from '../src/cdk-engine';
 import { generatePolicies } from '../src/engine';
 import {
   booleanOption,
@@ -30,7 +29,7 @@ export const explain: Command = {
     const cdk = cdkOptions(invocation, cwd);
     // A CDK app: the execution role's and the deployer's documents, explained alike.
     const results = cdk
-      ? (await generateForAssembly(cdk)).targets.map((target) => target.result)
+      ? (await loadCdkEngine().generateForAssembly(cdk)).targets.map((target) => target.result)
       : [await generatePolicies(generateOptions(invocation, cwd))];
     const statements = results.flatMap((result) => explainStatements(result, invocation.args[0]));
     const excluded = results.flatMap((result) => explainExclusions(result, invocation.args[0]));
@@ -42,3 +41,9 @@ export const explain: Command = {
     return 0;
   },
 };
+
+/** The CDK engine loads only for --cdk-out and --template. */
+function loadCdkEngine(): typeof import('../src/cdk-engine') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  return require('../src/cdk-engine') as typeof import('../src/cdk-engine');
+}

@@ -24,10 +24,8 @@ export async function generateCdk(
   attach?: Invocation,
 ): Promise<number> {
   const { io, cwd } = env;
-  // Every usage error comes before anything is computed, asked or written.
-  const attachModule = attach ? loadAttach() : undefined;
-  if (attach) attachModule?.attachRequest(attach);
-  const session = attach && attachModule && (await attachModule.cdkAttachSession(options, attach, env));
+  // The session checks the attach options first: every usage error comes before anything is computed, asked or written.
+  const session = attach ? await loadAttach().cdkAttachSession(options, attach, env) : undefined;
   const result = await generateForAssembly(session ? session.options : options);
   const plan = json && out === undefined && !session ? undefined : planCdkOutputs(result, out);
   if (!json) printFindings(result, io);

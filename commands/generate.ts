@@ -13,13 +13,11 @@ import {
   type Command,
   type CommandIo,
 } from '../src/invocation';
-import { changesMarkdown } from '../src/check/changes-markdown';
-import { policyChanges } from '../src/check/policy-changes';
+import { loadChangesView } from '../src/check/lazy';
 import { usageError } from '../src/errors';
 import { jsonReport } from '../src/outputs/json-report';
 import { POLICY_DIR } from '../src/outputs/policy-files';
 import { commitOutputs, planOutputs } from '../src/outputs/write-outputs';
-import { generateCdk } from './generate-cdk';
 
 export const generate: Command = {
   name: 'generate',
@@ -46,7 +44,7 @@ export const generate: Command = {
     const out = stringOption(invocation, 'out');
     const cdk = cdkOptions(invocation, cwd);
     if (cdk)
-      return generateCdk(
+      return loadGenerateCdk()(
         cdk,
         json,
         out === undefined ? undefined : resolveOut(cwd, out),
@@ -60,6 +58,7 @@ export const generate: Command = {
           '--diff only prints the changes; it writes, attaches and prints JSON nothing.',
           'Leave out --json, --out and --attach, or --diff.',
         );
+      const { policyChanges, changesMarkdown } = loadChangesView();
       const changes = await policyChanges(options, invocation.options.phases !== undefined);
       io.out(changesMarkdown(changes));
       return 0;
@@ -135,4 +134,10 @@ function printFiles(
     io.err(
       'Create each with: aws iam create-policy --policy-name NAME --policy-document file://FILE (or use --attach)\n',
     );
+}
+
+/** The CDK front end loads only for --cdk-out and --template (an Amplify project never needs it). */
+export function loadGenerateCdk(): typeof import('./generate-cdk').generateCdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  return (require('./generate-cdk') as typeof import('./generate-cdk')).generateCdk;
 }

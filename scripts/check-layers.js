@@ -15,7 +15,7 @@ const path = require('node:path');
  */
 const LAYERS = [
   // Data and its types: the plain shapes, errors, the data files' loaders and schemas.
-  ['src/results.ts', 'src/text-order.ts'],
+  ['src/results.ts', 'src/text-order.ts', 'src/collections.ts'],
   ['src/model.ts', 'src/errors.ts', 'src/package-info.ts'],
   ['src/catalog'],
   ['src/discovery'],

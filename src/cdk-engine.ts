@@ -5,7 +5,7 @@
  * folding, widenings, validation).
  */
 import { policiesFor, type GenerateResult } from './engine';
-import type { Phase } from './model';
+import { CDK_DEFAULT_PHASES, type Phase } from './model';
 import type { Envelope } from './policy/envelope';
 import {
   readCloudAssembly,
@@ -58,8 +58,6 @@ export interface CdkGenerateResult {
   readonly targets: readonly CdkTarget[];
 }
 
-export const CDK_DEFAULT_PHASES: readonly Phase[] = ['push'];
-
 export async function generateForAssembly(options: CdkGenerateOptions): Promise<CdkGenerateResult> {
   const environment = options.environment ?? {};
   const assembly =
@@ -92,14 +90,22 @@ async function environmentTargets(
   const withRole = env.stacks.filter((s) => plain || s.executionRoleArn !== undefined);
   const bootstrapped = env.stacks.filter((s) => !plain && s.deployRoleArn !== undefined);
   const direct = env.stacks.filter((s) => plain || s.deployRoleArn === undefined);
+  // The front end of a set of stacks, read once per set (the role's stacks are often all of them).
+  const parts = new Map<string, AssemblyModel>();
   const part = (stacks: readonly AssemblyStack[]): AssemblyModel => {
-    const { anchors, ...model } = inventoryFromAssembly(
-      assembly,
-      { ...env, stacks },
-      catalog,
-      permissionsBoundaryArn,
-    );
-    return { ...model, envelope: assemblyEnvelope(model.names.Partition, env, anchors) };
+    const key = stacks.map((s) => s.stackName).join('\n');
+    let model = parts.get(key);
+    if (!model) {
+      const { anchors, ...read } = inventoryFromAssembly(
+        assembly,
+        { ...env, stacks },
+        catalog,
+        permissionsBoundaryArn,
+      );
+      model = { ...read, envelope: assemblyEnvelope(read.names.Partition, env, anchors) };
+      parts.set(key, model);
+    }
+    return model;
   };
   const base = { account: env.account, region: env.region };
   const targets: CdkTarget[] = [];

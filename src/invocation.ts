@@ -2,7 +2,8 @@ import path = require('node:path');
 import type { AwsClients } from './aws/clients';
 import type { CdkGenerateOptions } from './cdk-engine';
 import type { GenerateOptions } from './engine';
-import { ALL_PHASES, DEFAULT_PHASES, type Phase } from './model';
+import { ALL_PHASES, CDK_DEFAULT_PHASES, CDK_PHASES, DEFAULT_PHASES, type Phase } from './model';
+import { VALUE_FORMATS } from './discovery/project-context';
 import { usageError } from './errors';
 
 /**
@@ -178,19 +179,19 @@ export function cdkOptions(invocation: Invocation, cwd: string): CdkGenerateOpti
         `Leave out --${name}.`,
       );
   const account = stringOption(invocation, 'account');
-  if (account !== undefined && !/^\d{12}$/.test(account))
+  if (account !== undefined && !VALUE_FORMATS.accountId.format.test(account))
     throw usageError(
       `--account ${account} is not an AWS account id.`,
       'Write the 12 digits, e.g. --account 123456789012.',
     );
   const region = stringOption(invocation, 'region');
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+  if (region !== undefined && !VALUE_FORMATS.region.format.test(region))
     throw usageError(
       `--region ${region} is not an AWS region.`,
       'Write a region name, e.g. --region eu-west-1.',
     );
-  const phases = phasesOption(invocation, ['push']);
-  const other = phases.filter((phase) => !['push', 'init', 'delete'].includes(phase));
+  const phases = phasesOption(invocation, CDK_DEFAULT_PHASES);
+  const other = phases.filter((phase) => !CDK_PHASES.includes(phase));
   if (other.length > 0)
     throw usageError(
       `--phases ${other.join(',')} are Amplify CLI commands; a CDK app deploys with CloudFormation only.`,

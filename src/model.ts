@@ -14,6 +14,10 @@ export type Phase = 'push' | 'pull' | 'publish' | 'codegen' | 'init' | 'delete';
 export const ALL_PHASES: readonly Phase[] = ['push', 'pull', 'publish', 'codegen', 'init', 'delete'];
 /** What `generate` grants without --phases: the everyday commands of whoever deploys the env. */
 export const DEFAULT_PHASES: readonly Phase[] = ['push', 'pull', 'publish', 'codegen'];
+/** Phases that deploy with CloudFormation: the only ones a CDK assembly's policies are made for. */
+export const CDK_PHASES: readonly Phase[] = ['push', 'init', 'delete'];
+/** What `generate --cdk-out/--template` grants without --phases. */
+export const CDK_DEFAULT_PHASES: readonly Phase[] = ['push'];
 
 /** Who and where: everything about the project that is not a resource. Missing values stay undefined. */
 export interface ProjectContext {

@@ -7,7 +7,7 @@
  *
  * Printable ASCII, which is what ARNs, actions, Sids and resource types are made of, is compared
  * here from a table; any other character hands the pair to an English `Intl.Collator`, created
- * on first need. test/text-order.test.ts checks the table against ICU on random strings.
+ * on first need. test/unit/text-order.test.ts checks the table against ICU on random strings.
  */
 
 /** Printable ASCII in the collator's order; a lowercase letter and its capital share a place. */

@@ -3,7 +3,7 @@ import { globsIntersect } from '../policy/arn-overlap';
 import { patternContains } from './glob-containment';
 
 /** A statement as found in a policy file (possibly edited by hand): single values or lists. */
-interface FileStatement {
+export interface FileStatement {
   readonly Effect?: string;
   readonly Action?: string | readonly string[];
   readonly NotAction?: unknown;
@@ -21,9 +21,7 @@ interface FileStatement {
  * (whatever its condition), so the answer errs only towards "not covered".
  */
 export function uncoveredGrants(grants: readonly Grant[], documents: readonly unknown[]): Grant[] {
-  const statements = documents.flatMap(
-    (document) => [(document as { Statement?: unknown })?.Statement ?? []].flat() as FileStatement[],
-  );
+  const statements = fileStatements(documents);
   const allows = statements.filter(
     (s) => s.Effect === 'Allow' && s.NotAction === undefined && s.NotResource === undefined,
   );
@@ -35,7 +33,14 @@ export function uncoveredGrants(grants: readonly Grant[], documents: readonly un
   );
 }
 
-const strings = (value: unknown): string[] =>
+/** The statements of policy documents as read from files (`Statement` a list or one object). */
+export const fileStatements = (documents: readonly unknown[]): FileStatement[] =>
+  documents.flatMap(
+    (document) => [(document as { Statement?: unknown })?.Statement ?? []].flat() as FileStatement[],
+  );
+
+/** The strings of a policy field: one value or a list (anything else dropped). */
+export const strings = (value: unknown): string[] =>
   [value ?? []].flat().filter((v): v is string => typeof v === 'string');
 
 const actionContains = (pattern: string, action: string): boolean =>

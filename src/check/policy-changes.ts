@@ -1,17 +1,18 @@
 import fs = require('node:fs');
 import path = require('node:path');
-import { generatePolicies, type GenerateOptions, type GenerateResult } from '../engine';
+import { policiesFor, readAmplifyProject, type GenerateOptions, type GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
-import { ALL_PHASES, type Phase, type Reason } from '../model';
+import { ALL_PHASES, DEFAULT_PHASES, type Phase, type Reason } from '../model';
 import { globsIntersect } from '../policy/arn-overlap';
 import { loadIamReference } from '../policy/iam-reference';
 import { reachFrom, type Reach } from '../policy/merge-disjoint';
 import { readGuardState } from '../outputs/guard-files';
 import { parseReview, reviewFilePath, reviewKey, type ReviewRecord } from '../outputs/review';
-import { uncoveredGrants } from './coverage';
+import { fileStatements, strings, uncoveredGrants } from './coverage';
 import { patternContains } from './glob-containment';
 import { neededReasons } from './missing';
 import { readPolicyDocument } from './policy-file';
+import { pushTo } from '../collections';
 import { compareText } from '../text-order';
 
 /** One action on one ARN pattern that the policy gains or loses, and what in the project causes it. */
@@ -40,7 +41,6 @@ export interface PolicyChanges {
   readonly removed: readonly PermissionChange[];
   readonly resourcesAdded: readonly string[];
   readonly resourcesRemoved: readonly string[];
-  readonly result: GenerateResult;
 }
 
 /**
@@ -49,26 +49,26 @@ export interface PolicyChanges {
  * for. No AWS call, nothing written.
  */
 export async function policyChanges(options: GenerateOptions, phasesGiven: boolean): Promise<PolicyChanges> {
-  let result = await generatePolicies(options);
-  const { rootDir } = result.context;
-  const env = result.context.envName ?? 'default';
+  const given = options.phases ?? DEFAULT_PHASES;
+  // The project is read once, then generated once: for the phases given, or else the committed ones.
+  const project = readAmplifyProject(options, given);
+  const { rootDir } = project.context;
+  const env = project.context.envName ?? 'default';
   const state = readGuardState(rootDir, env);
-  const recorded = (state?.phases ?? []).filter((p): p is Phase =>
-    (ALL_PHASES as readonly string[]).includes(p),
-  );
-  if (!phasesGiven && recorded.length > 0 && recorded.join(',') !== result.phases.join(','))
-    result = await generatePolicies({ ...options, phases: recorded });
-  const base = { env, phases: result.phases, result };
   if (!state)
     return {
-      ...base,
       status: 'no-policy',
+      env,
+      phases: given,
       policyFiles: [],
       added: [],
       removed: [],
       resourcesAdded: [],
       resourcesRemoved: [],
     };
+  const recorded = state.phases.filter((p): p is Phase => (ALL_PHASES as readonly string[]).includes(p));
+  const phases = !phasesGiven && recorded.length > 0 ? recorded : given;
+  const result = await policiesFor(project, phases);
   const policyFiles = state.policies.map((p) => p.file);
   const documents = policyFiles.map((file) => readPolicyDocument(rootDir, file));
   // Beside the first file: `<name>.md`, or `<name>.review.md` for a file named with --out.
@@ -92,10 +92,11 @@ export async function policyChanges(options: GenerateOptions, phasesGiven: boole
   const resourcesAdded = record ? labels.filter((l) => !record.resources.includes(l)) : [];
   const resourcesRemoved = record ? record.resources.filter((l) => !labels.includes(l)) : [];
   return {
-    ...base,
     status: added.length + removed.length > 0 ? 'changed' : 'unchanged',
+    env,
+    phases: result.phases,
     policyFiles,
-    ...(record && review ? { review } : {}),
+    ...(record ? { review } : {}),
     added,
     removed,
     resourcesAdded,
@@ -123,27 +124,15 @@ function causesOf(reasons: readonly Reason[]): string[] {
   return [...causes].sort();
 }
 
-interface FileStatement {
-  readonly Effect?: unknown;
-  readonly Action?: unknown;
-  readonly Resource?: unknown;
-}
-
-const strings = (value: unknown): string[] =>
-  [value ?? []].flat().filter((v): v is string => typeof v === 'string');
-
 /** The (action, pattern) pairs of the committed Allow statements, once each. */
 function committedPairs(documents: readonly unknown[]): Array<{ action: string; resource: string }> {
   const pairs = new Map<string, { action: string; resource: string }>();
-  for (const document of documents)
-    for (const statement of [
-      (document as { Statement?: unknown }).Statement ?? [],
-    ].flat() as FileStatement[]) {
-      if (statement?.Effect !== 'Allow') continue;
-      for (const action of strings(statement.Action))
-        for (const resource of strings(statement.Resource))
-          pairs.set(`${action} ${resource}`, { action, resource });
-    }
+  for (const statement of fileStatements(documents)) {
+    if (statement?.Effect !== 'Allow') continue;
+    for (const action of strings(statement.Action))
+      for (const resource of strings(statement.Resource))
+        pairs.set(`${action} ${resource}`, { action, resource });
+  }
   return [...pairs.values()];
 }
 
@@ -163,7 +152,7 @@ function removedPermissions(
   const byAction = new Map<string, string[]>();
   for (const grant of result.grants) {
     const key = grant.action.toLowerCase();
-    byAction.set(key, [...(byAction.get(key) ?? []), grant.resource]);
+    pushTo(byAction, key, grant.resource);
   }
   const neededOn = (action: string): string[] =>
     /[*?]/.test(action)

@@ -22,8 +22,7 @@ import {
 } from './cdk-assets';
 import { nestedTemplates, ssmParametersOf } from './cdk-nested-templates';
 
-export type { EnvironmentValues, FileAsset, ImageAsset };
-export { fillPlaceholders };
+export type { EnvironmentValues };
 
 /** Where `--cdk-out` may point, and where an Amplify Gen 2 project keeps its synthesized assembly. */
 export const GEN2_ASSEMBLY = path.join('.amplify', 'artifacts', 'cdk.out');

@@ -5,6 +5,7 @@
  */
 import path = require('node:path');
 import { partitionOf } from '../discovery/deployment-names';
+import { VALUE_FORMATS } from '../discovery/project-context';
 import { asRecord, asString, readJsonIfExists } from '../discovery/read-files';
 import { isInside } from '../discovery/safe-names';
 import { warning, type Warning } from '../results';
@@ -34,8 +35,8 @@ export interface EnvironmentValues {
 /** `aws://123456789012/eu-west-1`; `unknown-account`/`unknown-region` take the given values, if any. */
 export function environmentOf(environment: string | undefined, env: EnvironmentValues): EnvironmentValues {
   const match = /^aws:\/\/([^/]+)\/([^/]+)$/.exec(environment ?? '');
-  const account = match && /^\d{12}$/.test(match[1]) ? match[1] : env.account;
-  const region = match && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(match[2]) ? match[2] : env.region;
+  const account = match && VALUE_FORMATS.accountId.format.test(match[1]) ? match[1] : env.account;
+  const region = match && VALUE_FORMATS.region.format.test(match[2]) ? match[2] : env.region;
   return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
@@ -87,36 +88,47 @@ export function assetsOf(
     const assets = asRecord(readJsonIfExists(file, rootDir));
     for (const entry of Object.values(asRecord(assets.files))) {
       const sourcePath = asString(asRecord(asRecord(entry).source).path);
-      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
-        const d = asRecord(destination);
+      for (const { destination: d, at, publisher } of destinationsOf(entry, place)) {
         const bucketName = asString(d.bucketName);
         const objectKey = asString(d.objectKey);
         if (!bucketName || !objectKey) continue;
-        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
-        const role = asString(d.assumeRoleArn);
         files.push({
           bucketName: fillPlaceholders(bucketName, at),
           objectKey: fillPlaceholders(objectKey, at),
-          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
+          ...publisher,
           ...(sourcePath ? { sourcePath } : {}),
         });
       }
     }
     for (const entry of Object.values(asRecord(assets.dockerImages))) {
-      for (const destination of Object.values(asRecord(asRecord(entry).destinations))) {
-        const d = asRecord(destination);
+      for (const { destination: d, at, publisher } of destinationsOf(entry, place)) {
         const repositoryName = asString(d.repositoryName);
         const imageTag = asString(d.imageTag);
         if (!repositoryName || !imageTag) continue;
-        const at = { ...place, ...(asString(d.region) ? { region: asString(d.region) } : {}) };
-        const role = asString(d.assumeRoleArn);
-        images.push({
-          repositoryName: fillPlaceholders(repositoryName, at),
-          imageTag,
-          ...(role ? { publishRoleArn: fillPlaceholders(role, at) } : {}),
-        });
+        images.push({ repositoryName: fillPlaceholders(repositoryName, at), imageTag, ...publisher });
       }
     }
   }
   return { files, images };
+}
+
+/**
+ * The destinations of an asset manifest entry: each with the environment it publishes to (its
+ * own region, if it names one) and the role that publishes it.
+ */
+function destinationsOf(
+  entry: unknown,
+  place: EnvironmentValues,
+): Array<{
+  destination: Record<string, unknown>;
+  at: EnvironmentValues;
+  publisher: { publishRoleArn?: string };
+}> {
+  return Object.values(asRecord(asRecord(entry).destinations)).map((value) => {
+    const destination = asRecord(value);
+    const region = asString(destination.region);
+    const at = region ? { ...place, region } : place;
+    const role = asString(destination.assumeRoleArn);
+    return { destination, at, publisher: role ? { publishRoleArn: fillPlaceholders(role, at) } : {} };
+  });
 }

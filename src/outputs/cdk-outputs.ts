@@ -6,6 +6,7 @@
 import path = require('node:path');
 import type { CdkGenerateResult, CdkTarget } from '../cdk-engine';
 import { usageError } from '../errors';
+import { partitionOf } from '../discovery/deployment-names';
 import { isInside } from '../discovery/safe-names';
 import { checkTargets, commitFiles, type FileChange } from './file-transaction';
 import { jsonReport } from './json-report';
@@ -68,7 +69,7 @@ export function planCdkOutputs(result: CdkGenerateResult, out?: string): CdkOutp
       ? [
           {
             file: reviewFilePath(files[i][0], out !== undefined),
-            content: reviewText(target.result, files[i]),
+            content: () => reviewText(target.result, files[i]),
           },
         ]
       : [],
@@ -118,11 +119,7 @@ export function nextSteps(
   const lines: string[] = [];
   result.targets.forEach((target, index) => {
     const account = target.account ?? 'ACCOUNT_ID';
-    const partition = target.region?.startsWith('cn-')
-      ? 'aws-cn'
-      : target.region?.startsWith('us-gov-')
-        ? 'aws-us-gov'
-        : 'aws';
+    const partition = partitionOf(target.region);
     const arns = target.result.policies.map((p) => `arn:${partition}:iam::${account}:policy/${p.name}`);
     target.result.policies.forEach((policy, n) => {
       const file = files?.[index]?.[n];

@@ -3,7 +3,9 @@ import type { GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
 import type { ConditionBlock, Grant, Requirement } from '../model';
 import { OVERRIDES_FILE } from '../overrides/overrides-file';
-import { compareIgnoringCaseFirst, compareText } from '../text-order';
+import { compareActions, serviceOf } from '../policy/statements';
+import { pushTo } from '../collections';
+import { compareText } from '../text-order';
 
 /**
  * The review written beside the policy files (`<policy name>.md`): for whoever approves the
@@ -66,7 +68,6 @@ const few = (items: readonly string[], separator: string): string =>
     ? items.join(separator)
     : `${items.slice(0, MAX_LISTED - 1).join(separator)} and ${items.length - MAX_LISTED + 1} more`;
 
-const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();
 const code = (value: string): string => `\`${value}\``;
 /** 12345 → `12,345` (toLocaleString would load ICU's locale data on every cold start). */
 const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -151,7 +152,7 @@ function widened(result: GenerateResult): string[] {
   const lines = ["## Widened: patterns wider than the project's own names", ''];
   if (result.widened.length === 0) return [...lines, 'None.'];
   const byCause = new Map<string, string[]>();
-  for (const w of result.widened) byCause.set(w.cause, [...(byCause.get(w.cause) ?? []), w.pattern]);
+  for (const w of result.widened) pushTo(byCause, w.cause, w.pattern);
   for (const [cause, patterns] of [...byCause].sort(([a], [b]) => compareText(a, b)))
     lines.push(`- ${patterns.sort().map(code).join(', ')}: ${cause}`);
   return lines;
@@ -255,8 +256,6 @@ function resourceBody(grants: readonly Grant[]): string[] {
   }
   return lines;
 }
-
-const compareActions = (a: string, b: string): number => compareIgnoringCaseFirst(a, b);
 
 /** What a condition block allows, in words. */
 export function conditionText(condition: ConditionBlock | undefined): string {
@@ -368,11 +367,4 @@ export function parseReview(text: string): ReviewRecord {
     }
   }
   return { whys, resources };
-}
-
-/** Adds `value` to the list under `key`, in order. */
-function pushTo<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -50,7 +50,7 @@ export function planOutputs(result: GenerateResult, options: GenerateOptions, ou
   if (out !== undefined) checkOut(review, rootDir, true);
   const changes: FileChange[] = [
     ...policyFileChanges(result.policies, files),
-    { file: review, content: reviewText(result, files) },
+    { file: review, content: () => reviewText(result, files) },
     ...stale,
     ...(recorded
       ? [

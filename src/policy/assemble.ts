@@ -2,9 +2,15 @@ import type { Grant, NamedPolicy, PolicyDocument, Statement } from '../model';
 import { mergeAcrossResourceTypes, MAX_MERGED_STATEMENT_SIZE, type Reach } from './merge-disjoint';
 import { mergeServicesWhereNeeded } from './merge-services';
 import { documentSize, statementSize } from './render';
-import { assignSids, sidNamer, type ResourceTypesOf, type SidNamer } from './sids';
+import { assignSids, sidNamer, sidRoom, type ResourceTypesOf, type SidNamer } from './sids';
 import { documentsFor, packDocuments, splitOversized, tooManyDocuments, type LimitProblem } from './split';
-import { compareActions, groupStatements, mergeStatements, type DraftStatement } from './statements';
+import {
+  compareActions,
+  groupStatements,
+  mergeStatements,
+  servicesOf,
+  type DraftStatement,
+} from './statements';
 import { compareText } from '../text-order';
 
 /**
@@ -93,9 +99,6 @@ function arrangeDocuments(drafts: readonly DraftStatement[], namer: SidNamer): A
   };
 }
 
-/** What a Sid adds to its statement (`"Sid":"…",`), with room for the number that may follow it. */
-const sidRoom = (base: string): number => `"Sid":"${base}00",`.length;
-
 /** The documents the statements would take once named (never fewer than they take). */
 const estimatedDocuments = (drafts: readonly DraftStatement[], namer: SidNamer): number =>
   documentsFor(drafts.map((d) => statementSize(d.statement) + sidRoom(namer(d.statement, d.grants))));
@@ -106,9 +109,7 @@ function named(
   servicesMerged?: ServicesMerged,
 ): { readonly assembled: AssembledPolicies } | { readonly problem: LimitProblem } {
   if ('problem' in arranged) return arranged;
-  const mixed = arranged.documents.some((drafts) =>
-    drafts.some((d) => new Set(d.statement.Action.map((a) => a.split(':')[0].toLowerCase())).size > 1),
-  );
+  const mixed = arranged.documents.some((drafts) => drafts.some((d) => servicesOf(d.statement).length > 1));
   return {
     assembled: {
       policies: arranged.documents.map((drafts, index) =>

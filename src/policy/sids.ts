@@ -10,6 +10,12 @@ import { serviceOf } from './statements';
 export const MAX_SID_LENGTH = 31;
 /** Room for the number that tells apart two statements of the same purpose (`…2`, up to `…99`). */
 const NUMBER_ROOM = 2;
+/** A Sid's JSON around its text. */
+const SID_JSON = '"Sid":"",';
+/** Room a statement's own JSON leaves for its Sid: `"Sid":"<at most MAX_SID_LENGTH>",` (split.ts). */
+export const SID_ALLOWANCE = SID_JSON.length + MAX_SID_LENGTH;
+/** What a Sid of this base adds to its statement, with room for the number that may follow it. */
+export const sidRoom = (base: string): number => SID_JSON.length + base.length + NUMBER_ROOM;
 
 /**
  * The IAM resource types (the reference's keys: `function`, `role`, `object`) of the actions

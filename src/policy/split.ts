@@ -2,7 +2,7 @@ import type { Grant } from '../model';
 import { covers } from './arn-patterns';
 import { EMPTY_DOCUMENT_SIZE, statementSize } from './render';
 import { statement as makeStatement, type DraftStatement } from './statements';
-import { MAX_SID_LENGTH } from './sids';
+import { SID_ALLOWANCE } from './sids';
 
 /** IAM quotas (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
 export const MANAGED_POLICY_MAX_CHARACTERS = 6144;
@@ -10,8 +10,6 @@ export const MAX_MANAGED_POLICIES_PER_IDENTITY = 10;
 
 /** Room for statements in one document: the limit minus the empty document (each statement also costs a comma). */
 const roomFor = (maxCharacters: number): number => maxCharacters - EMPTY_DOCUMENT_SIZE;
-/** Room a statement's own JSON leaves for its Sid: `"Sid":"<at most MAX_SID_LENGTH>",`. */
-export const SID_ALLOWANCE = '"Sid":"",'.length + MAX_SID_LENGTH;
 
 /** Why the statements do not fit IAM's limits, and what the user can do. */
 export interface LimitProblem {

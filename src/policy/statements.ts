@@ -131,7 +131,7 @@ export function statement(
 }
 
 /** Actions sort by service, then name, case-insensitively (IAM action names are case-insensitive). */
-export const compareActions = (a: string, b: string): number => compareIgnoringCaseFirst(a, b);
+export const compareActions = compareIgnoringCaseFirst;
 
 /** The service of an action (`lambda` of `lambda:CreateFunction`). */
 export const serviceOf = (action: string): string => action.split(':')[0].toLowerCase();

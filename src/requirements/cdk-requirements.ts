@@ -54,9 +54,6 @@ export function loadCdkData(): CdkData {
   return cached;
 }
 
-/** Phases that deploy with CloudFormation: the only ones a CDK assembly's policies are made for. */
-export const CDK_PHASES: readonly Phase[] = ['push', 'init', 'delete'];
-
 /** The execution role's requirements for the stacks that name one (their inventory resources). */
 export function executionRoleRequirements(
   inventory: Inventory,

@@ -137,6 +137,12 @@ describe('cold start: what a run loads', function () {
       'lib/src/learn/run-learn.js',
       'lib/src/guard/command-hooks.js',
       'lib/src/outputs/explain.js',
+      'lib/src/check/coverage.js',
+      'lib/src/check/policy-changes.js',
+      'lib/src/check/changes-markdown.js',
+      'lib/commands/generate-cdk.js',
+      'lib/src/cdk-engine.js',
+      'lib/src/inventory/cdk-assembly.js',
     ])
       assert.ok(!loaded.includes(module), `${module} is not loaded by generate`);
     assert.ok(loaded.includes('lib/commands/generate.js'));

@@ -4,10 +4,10 @@ import { generatePolicies, type GenerateResult } from '../../src/engine';
 import { covers } from '../../src/policy/arn-patterns';
 import { documentSize } from '../../src/policy/render';
 import { MANAGED_POLICY_MAX_CHARACTERS, MAX_MANAGED_POLICIES_PER_IDENTITY } from '../../src/policy/split';
-import { concreteArns } from '../support/concrete-arns';
+import { grantRequests } from '../support/concrete-arns';
 import { CORPUS_DIR, corpusProjects, exampleProjects } from '../support/paths';
 import { coreRequests, projectFacts, resourceRequests } from '../support/real-requests';
-import { deniedRequests, VIA_CLOUDFORMATION, type SimulatedRequest } from '../support/simulate';
+import { deniedRequests, type SimulatedRequest } from '../support/simulate';
 
 /**
  * Every real project of the corpus (../shared/corpus/real) and every example the real CLI
@@ -20,34 +20,13 @@ const projects = [
 ];
 
 /** Every grant the engine derived, instantiated on a concrete ARN, with its condition's context. */
-function requirementRequests(result: GenerateResult): SimulatedRequest[] {
-  const seen = new Set<string>();
-  const requests: SimulatedRequest[] = [];
-  for (const r of result.grants) {
-    const [resource, ...alternatives] = concreteArns(r.resource, r.action, result);
-    const condition = JSON.stringify(r.condition ?? {});
-    const key = `${r.action} ${resource} ${condition}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const context: Record<string, string | string[]> = condition.includes('aws:CalledVia')
-      ? { ...VIA_CLOUDFORMATION }
-      : {};
-    // The request names one of the values each StringEquals key allows (iam:PassedToService, iam:AWSServiceName).
-    for (const [key, value] of Object.entries(r.condition?.StringEquals ?? {}))
-      context[key] = [value].flat()[0];
-    requests.push({
-      action: r.action,
-      resource,
-      alternatives,
-      context,
-      why: r.origins
-        .slice(0, 3)
-        .map(([{ reason }]) => `${reason.resource}: ${reason.detail}`)
-        .join('; '),
-    });
-  }
-  return requests;
-}
+const requirementRequests = (result: GenerateResult): SimulatedRequest[] =>
+  grantRequests(result, (grant) =>
+    grant.origins
+      .slice(0, 3)
+      .map(([{ reason }]) => `${reason.resource}: ${reason.detail}`)
+      .join('; '),
+  );
 
 describe('corpus: every real project gives a sufficient policy within IAM limits', function () {
   this.timeout(120_000);

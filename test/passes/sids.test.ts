@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import type { Statement } from '../../src/model';
 import { renderStatement, statementSize } from '../../src/policy/render';
 import { loadIamReference } from '../../src/policy/iam-reference';
-import { assignSids, MAX_SID_LENGTH, resourceTypesFrom, sidNamer } from '../../src/policy/sids';
 import {
-  MANAGED_POLICY_MAX_CHARACTERS,
+  assignSids,
+  MAX_SID_LENGTH,
+  resourceTypesFrom,
   SID_ALLOWANCE,
-  packDocuments,
-  splitOversized,
-} from '../../src/policy/split';
+  sidNamer,
+} from '../../src/policy/sids';
+import { MANAGED_POLICY_MAX_CHARACTERS, packDocuments, splitOversized } from '../../src/policy/split';
 import { statement } from '../../src/policy/statements';
 
 const VIA_CFN = { 'ForAnyValue:StringEquals': { 'aws:CalledVia': ['cloudformation.amazonaws.com'] } };

@@ -4,9 +4,9 @@ import type { CdkTarget } from '../../src/cdk-engine';
 import { loadCatalog } from '../../src/catalog/catalog';
 import type { HandlerOperation } from '../../src/catalog/schemas';
 import { HANDLER_OPERATIONS } from '../../src/requirements/phases';
-import { concreteArns, TEST_ACCOUNT } from './concrete-arns';
+import { grantRequests, TEST_ACCOUNT } from './concrete-arns';
 import { REPO_ROOT } from './paths';
-import { VIA_CLOUDFORMATION, type SimulatedRequest } from './simulate';
+import type { SimulatedRequest } from './simulate';
 
 /** The committed assemblies of real CDK apps and Amplify Gen 2 backends (test/fixtures/cdk/<name>). */
 export const CDK_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'cdk');
@@ -45,29 +45,10 @@ export { TEST_ACCOUNT };
  * a direct deployer's handler calls come through CloudFormation.
  */
 export function targetRequests(target: CdkTarget): SimulatedRequest[] {
-  const seen = new Set<string>();
-  const requests: SimulatedRequest[] = [];
-  for (const r of target.result.grants) {
-    const [resource, ...alternatives] = concreteArns(r.resource, r.action, target.result);
-    const reason = r.origins[0]?.[0]?.reason;
-    const condition = JSON.stringify(r.condition ?? {});
-    const key = `${r.action} ${resource} ${condition}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const context: Record<string, string | string[]> = condition.includes('aws:CalledVia')
-      ? { ...VIA_CLOUDFORMATION }
-      : {};
-    for (const [name, value] of Object.entries(r.condition?.StringEquals ?? {}))
-      if (name !== 'aws:RequestedRegion') context[name] = String([value].flat()[0]);
-    requests.push({
-      action: r.action,
-      resource,
-      alternatives,
-      context,
-      why: reason ? `${reason.resource}: ${reason.detail}` : 'no origin',
-    });
-  }
-  return requests;
+  return grantRequests(target.result, (grant) => {
+    const reason = grant.origins[0]?.[0]?.reason;
+    return reason ? `${reason.resource}: ${reason.detail}` : 'no origin';
+  });
 }
 
 /**
