@@ -7,7 +7,7 @@ import { globsIntersect } from '../policy/arn-overlap';
 import { loadIamReference } from '../policy/iam-reference';
 import { reachFrom, type Reach } from '../policy/merge-disjoint';
 import { readGuardState } from '../outputs/guard-files';
-import { parseReview, reviewFilePath, reviewKey, type ReviewRecord } from '../outputs/review';
+import { cliCaller, parseReview, reviewFilePath, reviewKey, type ReviewRecord } from '../outputs/review';
 import { fileStatements, strings, uncoveredGrants } from './coverage';
 import { patternContains } from './glob-containment';
 import { neededReasons } from './missing';
@@ -117,7 +117,7 @@ function readReview(file: string): ReviewRecord | undefined {
 function causesOf(reasons: readonly Reason[]): string[] {
   const causes = new Set<string>();
   for (const reason of reasons) {
-    if (reason.via === 'cli') causes.add(`Amplify CLI: ${reason.summary}`);
+    if (reason.via === 'cli') causes.add(`${cliCaller(reason)}: ${reason.summary}`);
     else if (reason.via === 'override') causes.add(`${reason.resource}: ${reason.summary}`);
     else causes.add(`${reason.resource} (${reason.resourceType ?? reason.summary})`);
   }

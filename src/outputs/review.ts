@@ -1,7 +1,7 @@
 import path = require('node:path');
 import type { GenerateResult } from '../engine';
 import { resourceLabel } from '../inventory/resource-label';
-import type { ConditionBlock, Grant, Requirement } from '../model';
+import type { ConditionBlock, Grant, Reason, Requirement } from '../model';
 import { OVERRIDES_FILE } from '../overrides/overrides-file';
 import { compareActions, serviceOf } from '../policy/statements';
 import { pushTo } from '../collections';
@@ -326,7 +326,7 @@ function needOf(reason: Requirement['reason']): string {
 const needs = new WeakMap<Requirement['reason'], string>();
 
 function needWords(reason: Requirement['reason']): string {
-  if (reason.via === 'cli') return `Amplify CLI: ${reason.summary} [${reason.source}]`;
+  if (reason.via === 'cli') return `${cliCaller(reason)}: ${reason.summary} [${reason.source}]`;
   if (reason.via === 'override') return `${reason.resource}: ${reason.summary}`;
   const note = reason.detail.startsWith(reason.summary)
     ? reason.detail.slice(reason.summary.length).trim()
@@ -368,3 +368,7 @@ export function parseReview(text: string): ReviewRecord {
   }
   return { whys, resources };
 }
+
+/** Who makes a CLI call: the Amplify CLI for a Gen 1 project, the CDK CLI for an assembly (its reason's resource). */
+export const cliCaller = (reason: Reason): string =>
+  reason.resource === 'project' ? 'Amplify CLI' : reason.resource;

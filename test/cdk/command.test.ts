@@ -95,7 +95,10 @@ describe('CDK commands: generate and explain with --cdk-out and --template', fun
         .Statement;
       for (const action of statements.flatMap((st) => [st.Action].flat()))
         assert.ok(review.includes(action), `${name}: the review does not name ${action}`);
+      // The CDK CLI's own calls are credited to it, never to the Amplify CLI.
+      assert.doesNotMatch(review, /Amplify CLI/, name);
     }
+    assert.match(before[`${app}-cdk-deployer-least-privilege.md`], /the CDK CLI: assumes the /);
     assert.equal(runBin(['generate', '--cdk-out', '.', '--account', '123456789012'], work).status, 0);
     assert.deepEqual(read(), before);
     const inside = runBin(['generate', '--cdk-out', '.', '--out', 'cdk.out/policy.json'], work);
