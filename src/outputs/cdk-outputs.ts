@@ -5,7 +5,7 @@
  */
 import path = require('node:path');
 import type { CdkGenerateResult, CdkTarget } from '../cdk-engine';
-import { usageError } from '../errors';
+import { faultError, usageError } from '../errors';
 import { partitionOf } from '../discovery/deployment-names';
 import { isInside } from '../discovery/safe-names';
 import { checkTargets, commitFiles, type FileChange } from './file-transaction';
@@ -31,11 +31,7 @@ export interface CdkOutputPlan {
 export function planCdkOutputs(result: CdkGenerateResult, out?: string): CdkOutputPlan {
   const { rootDir, assemblyDir } = result.assembly;
   const problems = result.targets.flatMap((t) => t.result.findings.map((f) => f.message));
-  if (problems.length > 0)
-    throw usageError(
-      `the generated policy is not valid IAM: ${problems.join('; ')}`,
-      'This is a bug in amplify-least-privilege: please report it with the assembly.',
-    );
+  if (problems.length > 0) throw faultError(`the generated policy is not valid IAM: ${problems.join('; ')}`);
   if (
     out !== undefined &&
     (/[\\/]$/.test(out) || (assemblyDir && isInside(path.join(rootDir, assemblyDir), out)))
@@ -45,10 +41,7 @@ export function planCdkOutputs(result: CdkGenerateResult, out?: string): CdkOutp
       `Choose a file outside the assembly, e.g. --out policies/cfn-exec.json (default: ${CDK_POLICY_DIR}/<policy name>.json).`,
     );
   const all = result.targets.flatMap((t) => t.result.policies);
-  const paths =
-    out === undefined
-      ? all.map((policy) => path.join(rootDir, CDK_POLICY_DIR, `${policy.name}.json`))
-      : policyFilePaths(all, rootDir, out);
+  const paths = policyFilePaths(all, rootDir, out, CDK_POLICY_DIR);
   const files: string[][] = [];
   let next = 0;
   for (const target of result.targets) {

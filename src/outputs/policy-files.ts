@@ -13,11 +13,17 @@ export const policyFileText = (policy: NamedPolicy): string =>
   `${JSON.stringify(renderDocument(policy.document), null, 2)}\n`;
 
 /**
- * Target files: `<dir>/<policy name>.json` by default; with `out`, `out` for the first
- * document and `<out stem>-2<ext>`, `-3`... for the others.
+ * Target files: `<dir>/<policy name>.json` by default (dir: POLICY_DIR, or the CDK outputs'
+ * folder); with `out`, `out` for the first document and `<out stem>-2<ext>`, `-3`... for the
+ * others.
  */
-export function policyFilePaths(policies: readonly NamedPolicy[], rootDir: string, out?: string): string[] {
-  if (!out) return policies.map((policy) => path.join(rootDir, POLICY_DIR, `${policy.name}.json`));
+export function policyFilePaths(
+  policies: readonly NamedPolicy[],
+  rootDir: string,
+  out?: string,
+  dir: string = POLICY_DIR,
+): string[] {
+  if (!out) return policies.map((policy) => path.join(rootDir, dir, `${policy.name}.json`));
   const ext = path.extname(out);
   const stem = out.slice(0, out.length - ext.length);
   return policies.map((_, index) => (index === 0 ? out : `${stem}-${index + 1}${ext}`));
