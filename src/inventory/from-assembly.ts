@@ -121,6 +121,8 @@ interface StackScope {
 
 /** One stack with the resources of its templates, nested stacks resolved with what their parents pass. */
 function stackResource(stack: AssemblyStack, scope: StackScope): InventoryResource {
+  // A template read leniently (not strict JSON) says so, as an Amplify project's does.
+  scope.warnings.push(...stack.templates.flatMap((t) => (t.warning ? [t.warning] : [])));
   const { scoped, missing } = scopeNestedTemplates(stack.templates, ({ template }, passed, nestedName) =>
     templateScope(template, passed, nestedName ?? stack.stackName, scope),
   );

@@ -115,6 +115,18 @@ describe('CDK commands: generate and explain with --cdk-out and --template', fun
     const report = JSON.parse(repeated.stdout) as { warnings: string[]; cdk: { source: string } };
     assert.equal(report.cdk.source, 'templates');
     assert.ok(report.warnings.some((w) => w.includes('names no stack')));
+    // A template that is not strict JSON is read leniently, and says so as an Amplify project's does.
+    fs.writeFileSync(
+      path.join(work, 'lenient.json'),
+      '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q1"}},}}\n',
+    );
+    const lenient = runBin(['generate', '--template', 'lenient.json', '--json'], work);
+    assert.equal(lenient.status, 0, lenient.stderr);
+    assert.ok(
+      (JSON.parse(lenient.stdout) as { warnings: string[] }).warnings.some((w) =>
+        w.includes('lenient.json is not valid JSON'),
+      ),
+    );
   });
 
   it('explains the execution role and the deployer documents', () => {
